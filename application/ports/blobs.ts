@@ -1,0 +1,78 @@
+import type * as TE from 'fp-ts/TaskEither'
+import type { BlobNotFound, ImageTooManyPixels, ImageUnreadable, InfrastructureFailure, RenderFailed, UnsupportedImageFormat } from '../../domain/errors'
+import type { ImageFormat } from '../../domain/image'
+
+type Infra = InfrastructureFailure
+
+export interface Blob {
+  readonly bytes: Buffer
+  readonly contentType: string
+}
+
+/**
+ * One namespace of bytes (originals, or thumbnails). Keys are opaque, '/'-separated.
+ * Every adapter passes test/contract/blob-storage.contract.ts.
+ */
+export interface BlobStorage {
+  put(key: string, bytes: Buffer, contentType: string): TE.TaskEither<Infra, void>
+  get(key: string): TE.TaskEither<BlobNotFound | Infra, Blob>
+  exists(key: string): TE.TaskEither<Infra, boolean>
+  /** Idempotent: deleting a missing key succeeds. */
+  delete(key: string): TE.TaskEither<Infra, void>
+  /** Removes every key starting with prefix; returns how many. */
+  deletePrefix(prefix: string): TE.TaskEither<Infra, number>
+  list(prefix: string): TE.TaskEither<Infra, readonly string[]>
+  /** Liveness of the backing store, for /readyz. */
+  ping(): TE.TaskEither<Infra, void>
+  /**
+   * A URL that serves the key without credentials for `expiresInSeconds`
+   * (redirect delivery). Absent on stores that cannot (the filesystem).
+   */
+  readonly presignGet?: (key: string, expiresInSeconds: number, headers: PresignHeaders) => TE.TaskEither<Infra, string>
+}
+
+export interface PresignHeaders {
+  readonly contentType: string
+  readonly cacheControl: string
+  readonly contentDisposition?: string
+}
+
+export interface RenderRequest {
+  readonly originalKey: string
+  readonly height: number
+  readonly format: ImageFormat
+  readonly thumbnailKey: string
+}
+
+export interface RenderResult {
+  readonly thumbnailKey: string
+  readonly width: number
+  readonly height: number
+  readonly bytes: number
+}
+
+/**
+ * Reads an original, writes its thumbnail of one height into thumbnail storage.
+ * In-process (sharp) or remote (Lambda): both pass the same contract.
+ */
+export interface ThumbnailRenderer {
+  render(req: RenderRequest): TE.TaskEither<RenderFailed | BlobNotFound | Infra, RenderResult>
+}
+
+export interface InspectedImage {
+  readonly format: ImageFormat
+  /** Displayed size, after EXIF orientation. */
+  readonly width: number
+  readonly height: number
+}
+
+/**
+ * Decides whether uploaded bytes are a whole, decodable JPEG or PNG of acceptable
+ * size. The pixel count is checked from the header, before any pixel is decoded.
+ */
+export interface ImageInspector {
+  inspect(bytes: Buffer, limits: { readonly maxPixels: number }): TE.TaskEither<
+    UnsupportedImageFormat | ImageUnreadable | ImageTooManyPixels,
+    InspectedImage
+  >
+}

@@ -1,0 +1,87 @@
+import type * as O from 'fp-ts/Option'
+import type * as TE from 'fp-ts/TaskEither'
+import type {
+  ImageNotFound, InfrastructureFailure, TierInUse, TierNameTaken, TierNotFound, UserNotFound, UsernameTaken,
+} from '../../domain/errors'
+import type { Image } from '../../domain/image'
+import type { Tier } from '../../domain/tier'
+import type { User } from '../../domain/user'
+
+type Infra = InfrastructureFailure
+
+/** An offset window over a collection, and what it found. */
+export interface OffsetWindow { readonly limit: number; readonly offset: number }
+export interface Counted<T> { readonly count: number; readonly results: readonly T[] }
+
+export interface TierRepository {
+  list(window: OffsetWindow): TE.TaskEither<Infra, Counted<Tier>>
+  get(id: string): TE.TaskEither<TierNotFound | Infra, Tier>
+  findByName(name: string): TE.TaskEither<Infra, O.Option<Tier>>
+  /** Name uniqueness is case-insensitive ("basic" clashes with "Basic"). */
+  create(tier: Tier): TE.TaskEither<TierNameTaken | Infra, Tier>
+  update(tier: Tier): TE.TaskEither<TierNotFound | TierNameTaken | Infra, Tier>
+  /** Refuses while any user is on the tier. */
+  delete(id: string): TE.TaskEither<TierNotFound | TierInUse | Infra, void>
+}
+
+export interface UserRepository {
+  list(window: OffsetWindow): TE.TaskEither<Infra, Counted<User>>
+  get(id: string): TE.TaskEither<UserNotFound | Infra, User>
+  /** The user and their current tier in one round trip: every authenticated request needs both. */
+  getWithTier(id: string): TE.TaskEither<UserNotFound | Infra, { readonly user: User; readonly tier: Tier }>
+  /** Usernames match case-insensitively. */
+  findByUsername(username: string): TE.TaskEither<Infra, O.Option<User>>
+  anyAdmin(): TE.TaskEither<Infra, boolean>
+  create(user: User): TE.TaskEither<UsernameTaken | TierNotFound | Infra, User>
+  update(user: User): TE.TaskEither<UserNotFound | UsernameTaken | TierNotFound | Infra, User>
+  delete(id: string): TE.TaskEither<UserNotFound | Infra, void>
+}
+
+/** Position of an image in the newest-first order: (createdAt desc, id desc). */
+export interface ImageCursor { readonly createdAt: Date; readonly id: string }
+
+export interface KeysetWindow {
+  readonly limit: number
+  /** Images strictly older than this position (the next page). */
+  readonly after?: ImageCursor
+  /** Images strictly newer than this position (the previous page). */
+  readonly before?: ImageCursor
+}
+
+export interface ImageRepository {
+  insert(image: Image): TE.TaskEither<Infra, Image>
+  /** Another owner's image is ImageNotFound, exactly like a missing one. */
+  findOwned(ownerId: string, id: string): TE.TaskEither<ImageNotFound | Infra, Image>
+  get(id: string): TE.TaskEither<ImageNotFound | Infra, Image>
+  /** Newest first: createdAt desc, id desc. */
+  listByOwner(ownerId: string, window: OffsetWindow): TE.TaskEither<Infra, Counted<Image>>
+  /** Newest first, keyset-paginated; results always in newest-first order. */
+  listByOwnerKeyset(ownerId: string, window: KeysetWindow): TE.TaskEither<Infra, Counted<Image> & { readonly hasMore: boolean }>
+  listIdsByOwner(ownerId: string): TE.TaskEither<Infra, readonly string[]>
+  /** Idempotent: true when a row was removed. */
+  delete(id: string): TE.TaskEither<Infra, boolean>
+}
+
+export interface RefreshTokenRecord {
+  /** The token's digest; the token itself is never stored. */
+  readonly digest: string
+  readonly userId: string
+  /** Every token descending from one login; reuse of a rotated one revokes the family. */
+  readonly familyId: string
+  readonly expiresAt: Date
+  readonly createdAt: Date
+  readonly usedAt?: Date
+  readonly revokedAt?: Date
+}
+
+export interface RefreshTokenRepository {
+  insert(record: RefreshTokenRecord): TE.TaskEither<Infra, void>
+  find(digest: string): TE.TaskEither<Infra, O.Option<RefreshTokenRecord>>
+  /**
+   * Atomically marks an unused, unrevoked token used. False when it already was
+   * (a concurrent or replayed use): the caller treats that as reuse.
+   */
+  markUsed(digest: string, at: Date): TE.TaskEither<Infra, boolean>
+  revokeFamily(familyId: string, at: Date): TE.TaskEither<Infra, void>
+  revokeAllForUser(userId: string, at: Date): TE.TaskEither<Infra, void>
+}

@@ -1,0 +1,41 @@
+import * as t from 'io-ts'
+
+/** An integer (a JSON number, never a numeric string) within [min, max]. */
+export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]`) =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
+        ? t.success(u)
+        : t.failure(u, c, `must be an integer from ${min} to ${max}`),
+    t.identity,
+  )
+
+/** A string whose length (after trimming) is within [min, max]; yields the trimmed string. */
+export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && u.trim().length >= min && u.trim().length <= max,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, 'must be a string')
+      const s = u.trim()
+      return s.length >= min && s.length <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
+    },
+    t.identity,
+  )
+
+/** A string of [min, max] characters, taken as is (passwords: no trimming). */
+export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && u.length >= min && u.length <= max,
+    (u, c) =>
+      typeof u === 'string' && u.length >= min && u.length <= max
+        ? t.success(u)
+        : t.failure(u, c, `must be a string of ${min} to ${max} characters`),
+    t.identity,
+  )
+
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/

@@ -1,0 +1,40 @@
+import * as t from 'io-ts'
+
+export const LIMIT_DEFAULT = 20
+export const LIMIT_MAX = 100
+
+/** `limit` and `offset` arrive as query strings; only plain decimal integers pass. */
+const queryInt = (name: string, min: number, max: number) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number',
+    (u, c) => {
+      if (typeof u === 'string' && /^[0-9]{1,9}$/.test(u)) {
+        const n = Number(u)
+        if (n >= min && n <= max) return t.success(n)
+      }
+      return t.failure(u, c, `must be an integer from ${min} to ${max}`)
+    },
+    String,
+  )
+
+export const PageQuery = t.exact(
+  t.partial({
+    limit: queryInt('limit', 1, LIMIT_MAX),
+    offset: queryInt('offset', 0, 1_000_000_000),
+    cursor: t.string,
+  }),
+)
+export type PageQuery = t.TypeOf<typeof PageQuery>
+
+/** One page of a collection; the HTTP layer turns it into {count, next, previous, results}. */
+export interface Page<T> {
+  readonly count: number
+  readonly results: readonly T[]
+  /** How to ask for the neighbouring pages, or undefined at either end. */
+  readonly next?: PageRequest
+  readonly previous?: PageRequest
+}
+
+export type PageRequest = { readonly limit: number; readonly offset: number } | { readonly limit: number; readonly cursor: string }
+
