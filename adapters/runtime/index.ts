@@ -1,0 +1,3 @@
+export { systemClock, fixedClock, type FixedClock } from './clock'
+export { cryptoIdGenerator } from './ids'
+export { cryptoHasher } from './hasher'
