@@ -4,7 +4,7 @@
  * the machine is shared.
  */
 import { deflateSync } from 'node:zlib'
-import sharp from 'sharp'
+import sharp, { type Exif, type ExifDir } from 'sharp'
 
 export interface JpegOptions {
   readonly width: number
@@ -14,7 +14,7 @@ export interface JpegOptions {
   /** Add a GPS position, to prove that thumbnails strip it. */
   readonly gps?: boolean
   /** Extra EXIF entries, keyed by IFD (IFD0 = image, IFD2 = Exif, IFD3 = GPS). */
-  readonly exif?: sharp.Exif
+  readonly exif?: Exif
   readonly quality?: number
 }
 
@@ -25,7 +25,7 @@ export interface PngOptions {
 }
 
 /** Paris, in EXIF's degree/minute/second rationals. */
-export const GPS_EXIF: sharp.ExifDir = {
+export const GPS_EXIF: ExifDir = {
   GPSLatitudeRef: 'N',
   GPSLatitude: '48/1 51/1 24/1',
   GPSLongitudeRef: 'E',
@@ -56,7 +56,7 @@ const raw = (width: number, height: number, channels: 3 | 4) =>
 
 export const makeJpeg = async (o: JpegOptions): Promise<Buffer> => {
   let img = raw(o.width, o.height, 3).jpeg({ quality: o.quality ?? 80 })
-  const exif: sharp.Exif = { ...o.exif, ...(o.gps ? { IFD3: { ...o.exif?.IFD3, ...GPS_EXIF } } : {}) }
+  const exif: Exif = { ...o.exif, ...(o.gps ? { IFD3: { ...o.exif?.IFD3, ...GPS_EXIF } } : {}) }
   if (Object.keys(exif).length > 0) img = img.withExif(exif)
   // Orientation last: libvips rewrites the Orientation tag itself, so a value inside
   // withExif is overwritten; withMetadata is the one that sticks.
