@@ -41,7 +41,7 @@ describe('jwtAccessTokens', () => {
     reasonOf(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(good)}.`)
   })
 
-  it('refuses RS256 (an attacker's own key pair)', () => {
+  it('refuses RS256 (an attacker-made key pair)', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     expect(reasonOf(jwt.sign(good, privateKey, { algorithm: 'RS256' }))).to.match(/algorithm/)
   })
