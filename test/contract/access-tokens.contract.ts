@@ -18,7 +18,7 @@ const expectUnauthorized = (result: E.Either<{ _tag: string }, unknown>): void =
   if (E.isLeft(result)) expect(result.left._tag).to.equal('Unauthorized')
 }
 
-export const accessTokensContract = (name: string, make: () => AccessTokensHarness): void =>
+export const accessTokensContract = (name: string, make: () => AccessTokensHarness): Mocha.Suite =>
   describe(`AccessTokens contract: ${name}`, () => {
     it('round-trips the claims and reports its lifetime', () => {
       const h = make()
