@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs'
+import knexFactory, { type Knex } from 'knex'
+import ClientPgLite from 'knex-pglite'
+import { migrateLatest } from './migrate'
+
+export { migrateLatest, migrateRollback } from './migrate'
+
+export interface Database {
+  readonly knex: Knex
+  readonly kind: 'postgres' | 'pglite'
+  close(): Promise<void>
+  /** Throws when the database does not answer (readiness checks wrap it). */
+  ping(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** A Postgres URL; unset means embedded PGlite. */
+  readonly url?: string
+  /** PGlite's data directory; unset means an in-memory PGlite. */
+  readonly pgliteDir?: string
+  readonly migrate?: boolean
+}
+
+export const postgresConfig = (url: string): Knex.Config => ({
+  client: 'pg',
+  connection: url,
+  // min 0: an idle instance holds no connections; 10 stays well under Postgres'
+  // default max_connections (100) with several instances.
+  pool: { min: 0, max: 10 },
+  acquireConnectionTimeout: 10_000,
+})
+
+// knex-pglite pins its pool to one connection and refuses a pool setting.
+export const pgliteConfig = (dir: string | undefined): Knex.Config => ({
+  client: ClientPgLite,
+  connection: dir === undefined ? {} : { filename: dir },
+})
+
+/** A knex over an already-built PGlite instance (tests clone a migrated template). */
+export const pgliteInstanceConfig = (pglite: object): Knex.Config => {
+  // knex-pglite's documented escape hatch for a caller-built instance; knex's
+  // connection types do not name the `pglite` key, so it rides on the pg shape.
+  const connection: Knex.PgConnectionConfig & { readonly pglite: object } = { pglite }
+  return { client: ClientPgLite, connection: () => connection }
+}
+
+export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database => ({
+  knex,
+  kind,
+  close: () => knex.destroy(),
+  ping: async () => {
+    await knex.raw('SELECT 1')
+  },
+})
+
+export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
+  const db =
+    opts.url !== undefined
+      ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
+      : databaseFromKnex(knexFactory(pgliteConfig(opts.pgliteDir)), 'pglite')
+  try {
+    await db.ping()
+    if (opts.migrate === true) await migrateLatest(db.knex)
+    return db
+  } catch (e) {
+    await db.close().catch(() => undefined)
+    throw e
+  }
+}

@@ -1,0 +1,20 @@
+import type { Knex } from 'knex'
+import * as schema from './20250101000000_schema'
+import * as seedBuiltInTiers from './20250101000001_seed_built_in_tiers'
+
+interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
+
+// Listed by import, not read from a directory: the same list works under
+// @swc-node/register (.ts), from compiled JS, and inside a bundle. Append only.
+const MIGRATIONS: readonly NamedMigration[] = [
+  { name: '20250101000000_schema', migration: schema },
+  { name: '20250101000001_seed_built_in_tiers', migration: seedBuiltInTiers },
+]
+
+export const migrationSource: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m.migration,
+}
+
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map((m) => m.name)
