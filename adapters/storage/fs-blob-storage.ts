@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto'
+import { constants, promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { Blob, BlobStorage } from '../../application/ports/blobs'
+import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
+import { keyProblem, prefixProblem } from './blob-keys'
+
+/*
+ * Layout: key "a/b" is the file ROOT/a/b@ . Segments are percent-encoded, which never
+ * yields '@', so a blob file (ends in '@') can never collide with a folder ("a" and
+ * "a/b" coexist, as in S3), and a temp file (contains '@' before its end) is never
+ * listed. Each file starts with one header line holding the content type, so bytes and
+ * type land in one atomic rename.
+ */
+const MAGIC = 'imgtier-blob/1 '
+const BLOB_SUFFIX = '@'
+
+const hasCode = (e: unknown, ...codes: string[]): boolean =>
+  e instanceof Error && 'code' in e && typeof e.code === 'string' && codes.includes(e.code)
+
+export const fsBlobStorage = (rootDir: string): BlobStorage => {
+  const root = path.resolve(rootDir)
+  const fileOf = (key: string) => path.join(root, ...key.split('/').map(encodeURIComponent)) + BLOB_SUFFIX
+  const keyOf = (relFile: string) => relFile.slice(0, -BLOB_SUFFIX.length).split(path.sep).map(decodeURIComponent).join('/')
+
+  const checked = <A>(problem: string | undefined, what: string, run: () => Promise<A>): TE.TaskEither<InfrastructureFailure, A> =>
+    problem !== undefined ? TE.left(infrastructureFailure(what)(new Error(problem))) : TE.tryCatch(run, infrastructureFailure(what))
+
+  const writeAtomically = async (file: string, data: Buffer): Promise<void> => {
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.mkdir(path.dirname(file), { recursive: true })
+        const handle = await fs.open(tmp, 'wx')
+        try {
+          await handle.writeFile(data)
+          // Durable before visible: a crash after the rename never exposes a torn file.
+          await handle.sync()
+        } finally {
+          await handle.close()
+        }
+        await fs.rename(tmp, file)
+        return
+      } catch (e) {
+        await fs.rm(tmp, { force: true })
+        // A concurrent deletePrefix may prune the folder between mkdir and rename.
+        if (!hasCode(e, 'ENOENT') || attempt >= 3) throw e
+      }
+    }
+  }
+
+  /** Every blob file under `dir`, as paths relative to the root. */
+  const walk = async (dir: string): Promise<string[]> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
+      if (hasCode(e, 'ENOENT', 'ENOTDIR')) return []
+      throw e
+    })
+    const nested = await Promise.all(
+      entries.map(async (e) => {
+        const full = path.join(dir, e.name)
+        if (e.isDirectory()) return walk(full)
+        return e.isFile() && e.name.endsWith(BLOB_SUFFIX) && !e.name.slice(0, -1).includes(BLOB_SUFFIX) ? [path.relative(root, full)] : []
+      }),
+    )
+    return nested.flat()
+  }
+
+  const listKeys = async (prefix: string): Promise<string[]> => {
+    // Only the folders the prefix fully names need walking; the last segment may be partial.
+    const folders = prefix.split('/').slice(0, -1).map(encodeURIComponent)
+    const keys = (await walk(path.join(root, ...folders))).map(keyOf)
+    return keys.filter((k) => k.startsWith(prefix)).sort()
+  }
+
+  /** Removes folders left empty, up to the root; a folder still in use stays. */
+  const prune = async (dir: string): Promise<void> => {
+    for (let d = dir; d.startsWith(root + path.sep); d = path.dirname(d)) {
+      try {
+        await fs.rmdir(d)
+      } catch (e) {
+        if (hasCode(e, 'ENOTEMPTY', 'EEXIST', 'ENOENT')) return
+        throw e
+      }
+    }
+  }
+
+  const remove = async (key: string): Promise<boolean> => {
+    const file = fileOf(key)
+    try {
+      await fs.unlink(file)
+    } catch (e) {
+      if (hasCode(e, 'ENOENT')) return false
+      throw e
+    }
+    await prune(path.dirname(file))
+    return true
+  }
+
+  const parse = (key: string, data: Buffer): Blob => {
+    const nl = data.indexOf(0x0a)
+    const header = nl < 0 ? '' : data.toString('utf8', 0, nl)
+    if (!header.startsWith(MAGIC)) throw new Error(`blob ${key} has no header: not written by fsBlobStorage`)
+    return { contentType: header.slice(MAGIC.length), bytes: data.subarray(nl + 1) }
+  }
+
+  return {
+    put: (key, bytes, contentType) =>
+      checked(keyProblem(key) ?? (/[\r\n]/.test(contentType) ? 'newline in content type' : undefined), `fs put ${key}`, () =>
+        writeAtomically(fileOf(key), Buffer.concat([Buffer.from(`${MAGIC}${contentType}\n`), bytes])),
+      ),
+
+    get: (key) =>
+      pipe(
+        checked(keyProblem(key), `fs get ${key}`, async () => {
+          try {
+            return await fs.readFile(fileOf(key))
+          } catch (e) {
+            if (hasCode(e, 'ENOENT', 'ENOTDIR')) return undefined
+            throw e
+          }
+        }),
+        TE.chainW((data): TE.TaskEither<BlobNotFound | InfrastructureFailure, Blob> =>
+          data === undefined
+            ? TE.left({ _tag: 'BlobNotFound', key })
+            : TE.tryCatch(async () => parse(key, data), infrastructureFailure(`fs get ${key}`)),
+        ),
+      ),
+
+    exists: (key) =>
+      checked(keyProblem(key), `fs exists ${key}`, async () => {
+        try {
+          return (await fs.stat(fileOf(key))).isFile()
+        } catch (e) {
+          if (hasCode(e, 'ENOENT', 'ENOTDIR')) return false
+          throw e
+        }
+      }),
+
+    delete: (key) => checked(keyProblem(key), `fs delete ${key}`, async () => void (await remove(key))),
+
+    deletePrefix: (prefix) =>
+      checked(prefixProblem(prefix), `fs deletePrefix ${prefix}`, async () => {
+        const removed = await Promise.all((await listKeys(prefix)).map(remove))
+        return removed.filter(Boolean).length
+      }),
+
+    list: (prefix) => checked(prefixProblem(prefix), `fs list ${prefix}`, () => listKeys(prefix)),
+
+    ping: () =>
+      checked(undefined, 'fs ping', async () => {
+        await fs.mkdir(root, { recursive: true })
+        await fs.access(root, constants.R_OK | constants.W_OK)
+      }),
+  }
+}

@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { expect } from 'chai'
+import { fsBlobStorage } from '../../../adapters/storage/fs-blob-storage'
+import { blobStorageContract, run, runLeft } from '../../contract/blob-storage.contract'
+
+const tempRoot = () => mkdtempSync(path.join(tmpdir(), 'imgtier-blobs-'))
+
+blobStorageContract('filesystem', async () => {
+  const root = tempRoot()
+  return { storage: fsBlobStorage(root), presigns: false, close: async () => rmSync(root, { recursive: true, force: true }) }
+})
+
+describe('fsBlobStorage', () => {
+  let outer: string
+  let root: string
+  beforeEach(() => {
+    outer = tempRoot()
+    root = path.join(outer, 'blobs')
+  })
+  afterEach(() => rmSync(outer, { recursive: true, force: true }))
+
+  it('writes nothing outside its root, whatever the key', async () => {
+    const storage = fsBlobStorage(root)
+    for (const key of ['../escape', 'a/../../escape', '/tmp/escape', 'a/%2e%2e/x']) await storage.put(key, Buffer.from('x'), 'text/plain')()
+    expect(readdirSync(outer)).to.deep.equal(existsSync(root) ? ['blobs'] : [])
+    // Percent signs are data, not an escape route: that key stays inside, as itself.
+    expect(await run(storage.list(''))).to.deep.equal(['a/%2e%2e/x'])
+  })
+
+  it('leaves no temp file behind and prunes folders a prefix delete emptied', async () => {
+    const storage = fsBlobStorage(root)
+    await run(storage.put('img/200', Buffer.from('t'), 'image/png'))
+    await run(storage.put('img/400', Buffer.from('t'), 'image/png'))
+    expect(readdirSync(path.join(root, 'img')).sort()).to.deep.equal(['200@', '400@'])
+    await run(storage.deletePrefix('img/'))
+    expect(readdirSync(root)).to.deep.equal([])
+  })
+
+  it('answers InfrastructureFailure, not BlobNotFound, for a file it did not write', async () => {
+    const storage = fsBlobStorage(root)
+    await run(storage.put('x', Buffer.from('ok'), 'text/plain'))
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(path.join(root, 'x@'), 'no header')
+    expect((await runLeft(storage.get('x')))._tag).to.equal('InfrastructureFailure')
+  })
+
+  it('fails ping when the root cannot be created', async () => {
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(path.join(outer, 'file'), '')
+    expect((await runLeft(fsBlobStorage(path.join(outer, 'file', 'blobs')).ping()))._tag).to.equal('InfrastructureFailure')
+  })
+})
