@@ -1,0 +1,5 @@
+export { jwtAccessTokens, type JwtAccessTokensOptions } from './jwt-access-tokens'
+export { DEFAULT_SCRYPT_COST, scryptPasswordHasher, type ScryptCost } from './scrypt-password-hasher'
+export { randomOpaqueTokens } from './opaque-tokens'
+export { hmacLinkSigner } from './hmac-link-signer'
+export { LinkKeysFromString, linkKeyProblems, parseLinkKeys, type LinkKey } from './link-keys'
