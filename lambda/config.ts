@@ -1,0 +1,56 @@
+import * as t from 'io-ts'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import type { S3Settings } from '../adapters/storage/s3-client'
+import { describeErrors } from './problems'
+
+const NonEmpty = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u !== '',
+  (u, c) => (typeof u === 'string' && u !== '' ? t.success(u) : t.failure(u, c, 'must be set')),
+  t.identity,
+)
+
+const Bool = t.keyof({ true: null, false: null })
+
+/** The DESIGN.md §4 names, so one environment configures the API and this function alike. */
+export const LambdaEnv = t.intersection([
+  t.type({ IMGTIER_S3_BUCKET: NonEmpty }),
+  t.partial({
+    IMGTIER_S3_THUMBNAIL_BUCKET: t.string,
+    IMGTIER_S3_ENDPOINT: NonEmpty,
+    IMGTIER_S3_REGION: NonEmpty,
+    IMGTIER_S3_FORCE_PATH_STYLE: Bool,
+    // Normally the SDK's chain reads these itself; taken here too so a caller can pass
+    // an environment object without touching process.env.
+    AWS_ACCESS_KEY_ID: NonEmpty,
+    AWS_SECRET_ACCESS_KEY: NonEmpty,
+  }),
+])
+
+export interface LambdaSettings {
+  readonly s3: S3Settings
+  readonly bucket: string
+  readonly thumbnailBucket?: string
+}
+
+/** Misconfiguration stops the cold start with one line per problem. */
+export const lambdaSettings = (env: Record<string, string | undefined>): LambdaSettings =>
+  pipe(
+    LambdaEnv.decode(env),
+    E.map((e) => ({
+      bucket: e.IMGTIER_S3_BUCKET,
+      ...(e.IMGTIER_S3_THUMBNAIL_BUCKET ? { thumbnailBucket: e.IMGTIER_S3_THUMBNAIL_BUCKET } : {}),
+      s3: {
+        ...(e.IMGTIER_S3_ENDPOINT ? { endpoint: e.IMGTIER_S3_ENDPOINT } : {}),
+        ...(e.IMGTIER_S3_REGION ? { region: e.IMGTIER_S3_REGION } : {}),
+        ...(e.IMGTIER_S3_FORCE_PATH_STYLE ? { forcePathStyle: e.IMGTIER_S3_FORCE_PATH_STYLE === 'true' } : {}),
+        ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+          ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } }
+          : {}),
+      },
+    })),
+    E.getOrElseW((errors) => {
+      throw new Error(`imgtier thumbnailer is misconfigured:\n${describeErrors(errors).join('\n')}`)
+    }),
+  )
