@@ -84,7 +84,7 @@ describe('lambdaThumbnailRenderer', () => {
 
   it('turns a missing function and an unreachable endpoint into RenderFailed', async () => {
     const missing = lambdaThumbnailRenderer({ client: r.lambda.client(), functionName: 'no-such-function', timeoutMs: 5_000 })
-    expect((await runLeft(missing.render(request))).reason).to.match(/ResourceNotFoundException/)
+    expect(await runLeft(missing.render(request))).to.have.property('reason').that.matches(/ResourceNotFoundException/)
     const { LambdaClient } = await import('@aws-sdk/client-lambda')
     const nowhere = new LambdaClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 })
     const failure = await runLeft(lambdaThumbnailRenderer({ client: nowhere, functionName: 'f', timeoutMs: 5_000 }).render(request))
