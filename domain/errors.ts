@@ -40,3 +40,6 @@ export type RenderFailed = { readonly _tag: 'RenderFailed'; readonly reason: str
 
 export const infrastructureFailure = (what: string) => (cause: unknown): InfrastructureFailure =>
   ({ _tag: 'InfrastructureFailure', what, cause })
+
+/** A tier named in a request body (a user's tierId) that does not exist: a 400, not a 404. */
+export type UnknownTier = { readonly _tag: 'UnknownTier'; readonly tierId: string }

@@ -43,10 +43,12 @@ const Seconds = intBetween(EXPIRY_FLOOR, EXPIRY_CEILING, 'ExpirySeconds')
 export const ExpiringLinkSecondsCodec = new t.Type<ExpiringLinkSeconds, ExpiringLinkSeconds, unknown>(
   'ExpiringLinkSeconds',
   (u): u is ExpiringLinkSeconds => t.type({ min: Seconds, max: Seconds }).is(u) && u.min <= u.max,
-  (u, c) =>
-    E.chain((v: ExpiringLinkSeconds) => (v.min <= v.max ? t.success(v) : t.failure(u, c, 'min must not exceed max')))(
-      t.strict({ min: Seconds, max: Seconds }).validate(u, c),
-    ),
+  (u, c) => {
+    const decoded = t.strict({ min: Seconds, max: Seconds }).validate(u, c)
+    if (E.isLeft(decoded)) return decoded
+    const v = decoded.right
+    return v.min <= v.max ? t.success(v) : t.failure<ExpiringLinkSeconds>(u, c, 'min must not exceed max')
+  },
   t.identity,
 )
 
@@ -93,12 +95,18 @@ export const BUILT_IN_TIERS: readonly TierDraft[] = [
   { name: 'Enterprise', thumbnailHeights: [200, 400], originalLink: true, expiringLinks: true, expiringLinkSeconds: DEFAULT_EXPIRING_LINK_SECONDS },
 ]
 
-export const allowsVariant = (tier: Tier, variant: Variant): E.Either<TierForbidsSize | TierForbidsOriginal, Variant> => {
-  if (variant.kind === 'original') return tier.originalLink ? E.right(variant) : E.left({ _tag: 'TierForbidsOriginal' })
-  return tier.thumbnailHeights.includes(variant.height)
-    ? E.right(variant)
-    : E.left({ _tag: 'TierForbidsSize', height: variant.height, allowed: tier.thumbnailHeights })
-}
+export const allowsHeight = (tier: Tier, height: number): E.Either<TierForbidsSize, number> =>
+  tier.thumbnailHeights.includes(height)
+    ? E.right(height)
+    : E.left({ _tag: 'TierForbidsSize', height, allowed: tier.thumbnailHeights })
+
+export const allowsOriginal = (tier: Tier): E.Either<TierForbidsOriginal, true> =>
+  tier.originalLink ? E.right(true) : E.left({ _tag: 'TierForbidsOriginal' })
+
+export const allowsVariant = (tier: Tier, variant: Variant): E.Either<TierForbidsSize | TierForbidsOriginal, Variant> =>
+  variant.kind === 'original'
+    ? E.map((): Variant => variant)(allowsOriginal(tier))
+    : E.map((): Variant => variant)(allowsHeight(tier, variant.height))
 
 /**
  * May this tier hand out an expiring link to `variant` lasting `expiresIn` seconds?

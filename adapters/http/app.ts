@@ -1,0 +1,80 @@
+import cors from '@koa/cors'
+import type Router from '@koa/router'
+import { randomUUID } from 'node:crypto'
+import Koa, { type Context, type Next } from 'koa'
+import helmet from 'koa-helmet'
+import type { HttpDeps } from './api'
+import { makeMetrics, type Metrics } from './metrics'
+import { INTERNAL, problem, sendProblem } from './problem'
+import { rateLimit } from './rate-limit'
+import { adminRoutes } from './routes/admin'
+import { authRoutes } from './routes/auth'
+import { imageRoutes } from './routes/images'
+import { linkRoutes } from './routes/links'
+import { meRoutes } from './routes/me'
+import { opsRoutes } from './routes/ops'
+
+export interface HttpApp {
+  readonly koa: Koa
+  readonly metrics: Metrics
+}
+
+/** The last line of defence: a bug answers 500 problem+json, logged with its stack, never shown. */
+const errorBoundary = async (ctx: Context, next: Next): Promise<void> => {
+  try {
+    await next()
+  } catch (err) {
+    ctx.state.log?.error({ err }, 'unhandled error')
+    sendProblem(ctx, INTERNAL)
+  }
+}
+
+/** 404 for unknown paths; 405 with Allow when the path exists with other methods. */
+const notFoundOrMethodNotAllowed = (routers: readonly Router[]) => async (ctx: Context, next: Next): Promise<void> => {
+  await next()
+  if (ctx.status !== 404 || ctx.body !== undefined) return
+  const allowed = new Set<string>()
+  for (const router of routers) {
+    for (const layer of router.match(ctx.path, ctx.method).path) for (const m of layer.methods) allowed.add(m)
+  }
+  if (allowed.size > 0 && !allowed.has(ctx.method)) {
+    sendProblem(ctx, problem(405, 'method_not_allowed', 'Method not allowed', `${ctx.method} is not allowed here.`, { headers: { Allow: [...allowed].join(', ') } }))
+    return
+  }
+  sendProblem(ctx, problem(404, 'not_found', 'Not found', 'No such resource.'))
+}
+
+export const createHttpApp = (deps: HttpDeps): HttpApp => {
+  const { api, settings } = deps
+  const metrics = makeMetrics()
+  const limit = rateLimit(deps.rateLimiters)
+  const routers = [
+    opsRoutes({ readiness: deps.readiness, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
+    authRoutes(api, settings, limit),
+    meRoutes(api, limit),
+    imageRoutes(api, settings, limit),
+    linkRoutes(api, limit),
+    adminRoutes(api, settings, limit),
+  ]
+  const koa = new Koa({ proxy: false })
+  koa.use(async (ctx, next) => {
+    const requestId = randomUUID()
+    ctx.state.log = deps.logger.child({ requestId })
+    ctx.set('X-Request-Id', requestId)
+    await next()
+  })
+  koa.use(errorBoundary)
+  koa.use(metrics.middleware)
+  koa.use(helmet({
+    // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  }))
+  if (settings.corsOrigins.length > 0) {
+    const origins = new Set(settings.corsOrigins)
+    koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))
+  }
+  koa.use(notFoundOrMethodNotAllowed(routers))
+  for (const router of routers) koa.use(router.routes())
+  koa.on('error', (err) => deps.logger.debug({ err }, 'koa error event'))
+  return { koa, metrics }
+}

@@ -1,0 +1,101 @@
+import { Writable } from 'node:stream'
+import type { Context, Next } from 'koa'
+import { koaBody } from 'koa-body'
+import { invalidRequest, problem, problemOf, sendProblem, type Problem } from './problem'
+
+const JSON_LIMIT_BYTES = 64 * 1024
+
+const parseJson = koaBody({ json: true, jsonStrict: true, jsonLimit: JSON_LIMIT_BYTES, multipart: false, urlencoded: false, text: false })
+
+/** The status and code of a body-parser failure (raw-body, co-body and formidable errors carry a status). */
+const parserProblem = (err: unknown, maxUploadBytes?: number): Problem | undefined => {
+  if (!(err instanceof Error)) return undefined
+  const status = 'status' in err && typeof err.status === 'number' ? err.status : 'httpCode' in err && typeof err.httpCode === 'number' ? err.httpCode : undefined
+  const code = 'code' in err ? err.code : undefined
+  // formidable: 1009/1016 file too big, 1015 too many files, 1006/1007 fields, 1002 aborted, 1011–1014 malformed.
+  if (code === 1016 || code === 1009) return problemOf({ _tag: 'FileTooLarge', maxBytes: maxUploadBytes ?? 0 })
+  if (code === 1015) return invalidRequest([{ path: 'image', message: 'send exactly one file' }], 'Only one file may be uploaded at a time.')
+  if (code === 1006 || code === 1007) return problem(413, 'payload_too_large', 'Payload too large', 'Too many or too large form fields.')
+  if (typeof code === 'number' && code >= 1000) return invalidRequest([{ path: '(body)', message: 'malformed multipart body' }], 'The multipart body could not be read.')
+  if (status === 413) return problem(413, 'payload_too_large', 'Payload too large', 'The request body is too large.')
+  if (status === 415) return problem(415, 'unsupported_media_type', 'Unsupported media type', 'Send application/json.')
+  if (status !== undefined && status >= 400 && status < 500) return invalidRequest([{ path: '(body)', message: 'malformed body' }], 'The request body could not be parsed.')
+  return undefined
+}
+
+const guard = (parse: (ctx: Context, next: Next) => Promise<unknown>, maxUploadBytes?: number) =>
+  async (ctx: Context, next: Next): Promise<void> => {
+    let parsed = false
+    try {
+      await parse(ctx, async () => { parsed = true })
+    } catch (err) {
+      const prob = parserProblem(err, maxUploadBytes)
+      if (!prob) throw err
+      // The rest of a refused body is not worth reading; close the connection after answering.
+      ctx.set('Connection', 'close')
+      return sendProblem(ctx, prob)
+    }
+    if (parsed) await next()
+  }
+
+/** JSON bodies (64 KiB at most), parsed only after authentication has passed. */
+export const jsonBody = guard(parseJson)
+
+export const bodyOf = (ctx: Context): unknown => ctx.request.body
+
+/** Uploaded bytes are collected in memory, bounded by the size limit: no temp file is ever left behind. */
+const collected = new WeakMap<object, Buffer[]>()
+
+export interface UploadedFile { readonly bytes: Buffer; readonly fileName?: string }
+
+/** Multipart with one file field `image` and an optional text field `name`. */
+export const multipartImage = (maxUploadBytes: number) =>
+  guard(
+    koaBody({
+      multipart: true,
+      json: false,
+      urlencoded: false,
+      text: false,
+      formidable: {
+        maxFiles: 1,
+        maxFileSize: maxUploadBytes,
+        maxTotalFileSize: maxUploadBytes,
+        maxFields: 8,
+        maxFieldsSize: 16 * 1024,
+        allowEmptyFiles: true,
+        minFileSize: 0,
+        fileWriteStreamHandler: (file?: object) => {
+          const chunks: Buffer[] = []
+          if (file) collected.set(file, chunks)
+          return new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk); done() } })
+        },
+      },
+    }),
+    maxUploadBytes,
+  )
+
+/** The single uploaded `image` file, or why there is none. */
+export const uploadedImage = (ctx: Context): { file?: UploadedFile; problem?: Problem } => {
+  const files = ctx.request.files ?? {}
+  const others = Object.keys(files).filter((k) => k !== 'image')
+  if (others.length > 0) return { problem: invalidRequest(others.map((k) => ({ path: k, message: 'unexpected file field; use "image"' }))) }
+  const entry = files['image']
+  if (entry === undefined) return {}
+  if (Array.isArray(entry)) return { problem: invalidRequest([{ path: 'image', message: 'send exactly one file' }]) }
+  const chunks = collected.get(entry) ?? []
+  return { file: { bytes: Buffer.concat(chunks), fileName: entry.originalFilename ?? undefined } }
+}
+
+/** A text field sent once, or a problem when sent several times. */
+export const textField = (ctx: Context, name: string): { value?: string; problem?: Problem } => {
+  const raw = fieldOf(ctx.request.body, name)
+  if (raw === undefined || raw === null) return {}
+  if (typeof raw === 'string') return { value: raw }
+  return { problem: invalidRequest([{ path: name, message: 'send this field once, as text' }]) }
+}
+
+/** A top-level field of a parsed body, or undefined. */
+export const fieldOf = (body: unknown, name: string): unknown =>
+  body !== null && typeof body === 'object' && !Array.isArray(body) && Object.prototype.hasOwnProperty.call(body, name)
+    ? Reflect.get(body, name)
+    : undefined

@@ -1,0 +1,116 @@
+import Router from '@koa/router'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { Uuid } from '../../../domain/ids'
+import { PageQuery } from '../../../domain/page'
+import { TierInput, TierPatch } from '../../../domain/tier'
+import { Password, Role, Username } from '../../../domain/user'
+import type { HttpApi, HttpSettings } from '../api'
+import { principalOf, requireAdmin, requireUser } from '../authn'
+import { bodyOf, jsonBody } from '../body'
+import { decodeWith, unknownFields } from '../decode'
+import { invalidRequest } from '../problem'
+import type { Limit } from '../rate-limit'
+import { decoded, respond, sendAppError } from '../respond'
+import { envelope, tierJson, userJson } from '../serialize'
+import { uuidParam } from './params'
+
+const CreateUserBody = t.intersection([
+  t.strict({ username: Username, password: Password }),
+  t.exact(t.partial({ tierId: Uuid, role: Role })),
+])
+const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }))
+const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
+
+const TIER_FIELDS = ['name', 'thumbnailHeights', 'originalLink', 'expiringLinks', 'expiringLinkSeconds']
+const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role']
+const UPDATE_USER_FIELDS = ['tierId', 'role', 'password', 'active']
+
+/** Authentication (401), then role (403), then existence (404), then the body (400). */
+export const adminRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+  const router = new Router({ prefix: '/admin' })
+  const base = settings.publicUrl
+  router.use(requireUser(api), limit('read'), requireAdmin)
+  router.param('tierId', uuidParam('tier'))
+  router.param('userId', uuidParam('user'))
+
+  /** Decodes a JSON body, refusing fields the resource does not have. */
+  const body = <A>(codec: t.Decoder<unknown, A>, known: readonly string[]) => (input: unknown) => {
+    const extra = unknownFields(input, known)
+    return extra.length > 0 ? E.left(invalidRequest(extra)) : decodeWith(codec, input)
+  }
+
+  router.get('/tiers', async (ctx) => {
+    const q = decoded(ctx, decodeWith(ListQuery, ctx.query, 'query'))
+    if (!q) return
+    const window = { limit: q.limit ?? 20, offset: q.offset ?? 0 }
+    await respond(ctx, api.listTiers(window), (found) => {
+      ctx.body = envelope(`${base}/admin/tiers`, pageOf(found, window), tierJson)
+    })
+  })
+  router.post('/tiers', jsonBody, async (ctx) => {
+    const input = decoded(ctx, body(TierInput, TIER_FIELDS)(bodyOf(ctx)))
+    if (!input) return
+    await respond(ctx, api.createTier(input), (tier) => {
+      ctx.status = 201
+      ctx.set('Location', `${base}/admin/tiers/${tier.id}`)
+      ctx.body = tierJson(tier)
+    })
+  })
+  router.get('/tiers/:tierId', async (ctx) => {
+    await respond(ctx, api.getTier(ctx.params.tierId ?? ''), (tier) => { ctx.body = tierJson(tier) })
+  })
+  router.patch('/tiers/:tierId', jsonBody, async (ctx) => {
+    const id = ctx.params.tierId ?? ''
+    // Existence (404) is judged before the body (400).
+    const existing = await api.getTier(id)()
+    if (E.isLeft(existing)) return sendAppError(ctx, existing.left)
+    const patch = decoded(ctx, body(TierPatch, TIER_FIELDS)(bodyOf(ctx)))
+    if (!patch) return
+    await respond(ctx, api.updateTier(id, patch), (tier) => { ctx.body = tierJson(tier) })
+  })
+  router.delete('/tiers/:tierId', async (ctx) => {
+    await respond(ctx, api.deleteTier(ctx.params.tierId ?? ''), () => { ctx.status = 204 })
+  })
+
+  router.get('/users', async (ctx) => {
+    const q = decoded(ctx, decodeWith(ListQuery, ctx.query, 'query'))
+    if (!q) return
+    const window = { limit: q.limit ?? 20, offset: q.offset ?? 0 }
+    await respond(ctx, api.listUsers(window), (found) => {
+      ctx.body = envelope(`${base}/admin/users`, pageOf(found, window), userJson)
+    })
+  })
+  router.post('/users', jsonBody, async (ctx) => {
+    const input = decoded(ctx, body(CreateUserBody, CREATE_USER_FIELDS)(bodyOf(ctx)))
+    if (!input) return
+    await respond(ctx, api.createUser(input), (user) => {
+      ctx.status = 201
+      ctx.set('Location', `${base}/admin/users/${user.id}`)
+      ctx.body = userJson(user)
+    })
+  })
+  router.get('/users/:userId', async (ctx) => {
+    await respond(ctx, api.getUser(ctx.params.userId ?? ''), (user) => { ctx.body = userJson(user) })
+  })
+  router.patch('/users/:userId', jsonBody, async (ctx) => {
+    const id = ctx.params.userId ?? ''
+    const existing = await api.getUser(id)()
+    if (E.isLeft(existing)) return sendAppError(ctx, existing.left)
+    const patch = decoded(ctx, body(UpdateUserBody, UPDATE_USER_FIELDS)(bodyOf(ctx)))
+    if (!patch) return
+    await respond(ctx, api.updateUser(principalOf(ctx).user.id, id, patch), (user) => { ctx.body = userJson(user) })
+  })
+  router.delete('/users/:userId', async (ctx) => {
+    await respond(ctx, api.deleteUser(principalOf(ctx).user.id, ctx.params.userId ?? ''), () => { ctx.status = 204 })
+  })
+
+  return router
+}
+
+const pageOf = <T>(found: { count: number; results: readonly T[] }, window: { limit: number; offset: number }) => ({
+  count: found.count,
+  results: found.results,
+  next: window.offset + window.limit < found.count ? { limit: window.limit, offset: window.offset + window.limit } : undefined,
+  previous: window.offset > 0 ? { limit: window.limit, offset: Math.max(0, window.offset - window.limit) } : undefined,
+})

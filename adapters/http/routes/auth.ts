@@ -1,0 +1,62 @@
+import Router from '@koa/router'
+import * as t from 'io-ts'
+import type { Context } from 'koa'
+import type { SetOption } from 'cookies'
+import type { Session } from '../../../application/use-cases/sessions'
+import type { HttpApi, HttpSettings } from '../api'
+import { ACCESS_COOKIE, REFRESH_COOKIE, requireUser } from '../authn'
+import { bodyOf, fieldOf, jsonBody } from '../body'
+import { decodeWith } from '../decode'
+import { problemOf, sendProblem } from '../problem'
+import type { Limit } from '../rate-limit'
+import { decoded, respond } from '../respond'
+import { meJson } from '../serialize'
+
+const LoginBody = t.strict({ username: t.string, password: t.string })
+
+const REFRESH_PATH = '/auth'
+
+export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+  const router = new Router()
+  const cookie = (maxAgeSeconds: number, path = '/'): SetOption =>
+    ({ httpOnly: true, sameSite: 'lax', secure: settings.secureCookies, path, maxAge: maxAgeSeconds * 1000, overwrite: true })
+
+  const sendSession = (ctx: Context, session: Session) => {
+    ctx.cookies.set(ACCESS_COOKIE, session.accessToken, cookie(session.expiresIn))
+    ctx.cookies.set(REFRESH_COOKIE, session.refreshToken, cookie(session.refreshExpiresIn, REFRESH_PATH))
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = {
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: session.expiresIn,
+      user: meJson(session.user, session.tier),
+    }
+  }
+
+  const refreshTokenOf = (ctx: Context): string | undefined => {
+    const fromBody = fieldOf(bodyOf(ctx), 'refreshToken')
+    return typeof fromBody === 'string' ? fromBody : ctx.cookies.get(REFRESH_COOKIE)
+  }
+
+  router.post('/auth/login', jsonBody, limit('login'), async (ctx) => {
+    const body = decoded(ctx, decodeWith(LoginBody, bodyOf(ctx)))
+    if (body) await respond(ctx, api.login(body), (session) => sendSession(ctx, session))
+  })
+
+  router.post('/auth/refresh', limit('read'), jsonBody, async (ctx) => {
+    const token = refreshTokenOf(ctx)
+    if (token === undefined) return sendProblem(ctx, problemOf({ _tag: 'RefreshTokenInvalid' }))
+    await respond(ctx, api.refreshSession(token), (session) => sendSession(ctx, session))
+  })
+
+  router.post('/auth/logout', requireUser(api), limit('read'), jsonBody, async (ctx) => {
+    await respond(ctx, api.endSession(refreshTokenOf(ctx)), () => {
+      ctx.cookies.set(ACCESS_COOKIE, null, cookie(0))
+      ctx.cookies.set(REFRESH_COOKIE, null, cookie(0, REFRESH_PATH))
+      ctx.status = 204
+    })
+  })
+
+  return router
+}

@@ -1,0 +1,29 @@
+import type { Context } from 'koa'
+import type { Delivery } from '../../../application/delivery'
+
+/**
+ * Sends bytes, a 304, or a redirect. `cacheControl` comes from the caller: owner
+ * routes revalidate every time (the tier may change), links never outlive themselves.
+ */
+export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: string): void => {
+  ctx.set('ETag', delivery.etag)
+  ctx.set('Cache-Control', cacheControl)
+  ctx.set('X-Content-Type-Options', 'nosniff')
+  switch (delivery._tag) {
+    case 'NotModified':
+      ctx.status = 304
+      return
+    case 'Redirect':
+      ctx.status = 302
+      ctx.set('Location', delivery.url)
+      ctx.body = null
+      return
+    case 'Bytes':
+      ctx.status = 200
+      ctx.type = delivery.contentType
+      ctx.body = delivery.bytes
+  }
+}
+
+/** Owner routes: cacheable only privately and only after revalidation (ETag makes that cheap). */
+export const OWNER_CACHE_CONTROL = 'private, no-cache'

@@ -1,0 +1,86 @@
+import Router from '@koa/router'
+import type { Context } from 'koa'
+import { PageQuery } from '../../../domain/page'
+import type { HttpApi, HttpSettings } from '../api'
+import { principalOf, requireUser } from '../authn'
+import { bodyOf, fieldOf, jsonBody, multipartImage, textField, uploadedImage } from '../body'
+import { decodeWith } from '../decode'
+import { problemOf, sendProblem } from '../problem'
+import type { Limit } from '../rate-limit'
+import { decoded, respond } from '../respond'
+import { envelope, imageJson } from '../serialize'
+import { OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
+import { uuidParam } from './params'
+
+export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+  const router = new Router({ prefix: '/images' })
+  const base = settings.publicUrl
+  router.use(requireUser(api))
+  router.param('id', uuidParam('image'))
+
+  router.post('/', limit('upload'), multipartImage(settings.maxUploadBytes), async (ctx) => {
+    const { user, tier } = principalOf(ctx)
+    const upload = uploadedImage(ctx)
+    const name = textField(ctx, 'name')
+    const prob = upload.problem ?? name.problem
+    if (prob) return sendProblem(ctx, prob)
+    if (!upload.file) return sendProblem(ctx, problemOf({ _tag: 'FileRequired' }))
+    await respond(ctx, api.uploadImage({ ownerId: user.id, bytes: upload.file.bytes, fileName: upload.file.fileName, name: name.value }), (image) => {
+      ctx.status = 201
+      ctx.set('Location', `${base}/images/${image.id}`)
+      ctx.body = imageJson(base, image, tier)
+    })
+  })
+
+  router.get('/', limit('read'), async (ctx) => {
+    const { user, tier } = principalOf(ctx)
+    const query = decoded(ctx, decodeWith(PageQuery, ctx.query, 'query'))
+    if (!query) return
+    if (query.cursor !== undefined && query.offset !== undefined) {
+      return sendProblem(ctx, problemOf({ _tag: 'InvalidCursor' }))
+    }
+    await respond(ctx, api.listImages({ ownerId: user.id, ...query }), (page) => {
+      ctx.body = envelope(`${base}/images`, page, (image) => imageJson(base, image, tier))
+    })
+  })
+
+  router.get('/:id', limit('read'), async (ctx) => {
+    const { user, tier } = principalOf(ctx)
+    await respond(ctx, api.getImage({ ownerId: user.id, imageId: ctx.params.id ?? '' }), (image) => {
+      ctx.body = imageJson(base, image, tier)
+    })
+  })
+
+  router.delete('/:id', limit('read'), async (ctx) => {
+    await respond(ctx, api.deleteImage({ ownerId: principalOf(ctx).user.id, imageId: ctx.params.id ?? '' }), () => {
+      ctx.status = 204
+    })
+  })
+
+  router.get('/:id/thumbnails/:height', limit('read'), async (ctx) => {
+    const { user, tier } = principalOf(ctx)
+    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', height: ctx.params.height ?? '', ifNoneMatch: ctx.get('if-none-match') || undefined }
+    await respond(ctx, api.getThumbnail(cmd), (delivery) => sendDelivery(ctx, delivery, OWNER_CACHE_CONTROL))
+  })
+
+  router.get('/:id/original', limit('read'), async (ctx) => {
+    const { user, tier } = principalOf(ctx)
+    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', ifNoneMatch: ctx.get('if-none-match') || undefined }
+    await respond(ctx, api.getOriginal(cmd), (delivery) => sendDelivery(ctx, delivery, OWNER_CACHE_CONTROL))
+  })
+
+  const createLink = (variantOf: (ctx: Context) => 'original' | { height: string }) => async (ctx: Context) => {
+    const { user, tier } = principalOf(ctx)
+    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', variant: variantOf(ctx), expiresIn: fieldOf(bodyOf(ctx), 'expiresIn') }
+    await respond(ctx, api.createExpiringLink(cmd), (link) => {
+      ctx.status = 201
+      ctx.set('Cache-Control', 'no-store')
+      ctx.body = { url: `${base}/links/${link.token}`, expiresAt: link.expiresAt.toISOString() }
+    })
+  }
+  router.post('/:id/thumbnails/:height/expiring-links', limit('link'), jsonBody, createLink((ctx) => ({ height: ctx.params.height ?? '' })))
+  router.post('/:id/original/expiring-links', limit('link'), jsonBody, createLink(() => 'original'))
+
+  return router
+}
+

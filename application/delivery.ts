@@ -1,0 +1,93 @@
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
+import { contentTypeOf, thumbnailKey, type Image } from '../domain/image'
+import type { BlobStorage, RenderResult, ThumbnailRenderer } from './ports/blobs'
+import type { SingleFlight } from './single-flight'
+
+/** How bytes reach the client: streamed by the API, or a redirect to a presigned URL. */
+export type DeliveryMode = 'proxy' | 'redirect'
+
+export type Delivery =
+  | { readonly _tag: 'NotModified'; readonly etag: string }
+  | { readonly _tag: 'Bytes'; readonly etag: string; readonly bytes: Buffer; readonly contentType: string }
+  | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
+
+export type RenderSingleFlight = SingleFlight<RenderFailed | BlobNotFound | InfrastructureFailure, RenderResult>
+
+export interface DeliveryDeps {
+  readonly originals: BlobStorage
+  readonly thumbnails: BlobStorage
+  readonly renderer: ThumbnailRenderer
+  readonly renderOnce: RenderSingleFlight
+  readonly delivery: DeliveryMode
+}
+
+type DeliveryError = RenderFailed | BlobNotFound | InfrastructureFailure
+
+/** Strong validators derived from content: no storage round trip is needed to answer 304. */
+export const originalEtag = (image: Image): string => `"${image.sha256}"`
+export const thumbnailEtag = (image: Image, height: number): string => `"${image.sha256.slice(0, 32)}-h${height}"`
+
+/** RFC 9110 If-None-Match: a list of tags or `*`; weak comparison. */
+export const matchesIfNoneMatch = (header: string | undefined, etag: string): boolean => {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '')
+  return header.split(',').some((tag) => bare(tag) === bare(etag))
+}
+
+/** Presigned URLs live briefly: the API stays the place where permission is checked. */
+export const PRESIGN_MAX_SECONDS = 300
+
+const redirectTo = (
+  storage: BlobStorage, key: string, etag: string, contentType: string, seconds: number,
+): TE.TaskEither<DeliveryError, Delivery> =>
+  storage.presignGet
+    ? pipe(
+        storage.presignGet(key, Math.max(1, Math.min(seconds, PRESIGN_MAX_SECONDS)), {
+          contentType,
+          cacheControl: `private, max-age=${Math.max(0, Math.min(seconds, PRESIGN_MAX_SECONDS))}`,
+        }),
+        TE.map((url): Delivery => ({ _tag: 'Redirect', etag, url })),
+      )
+    : TE.left({ _tag: 'InfrastructureFailure', what: 'redirect delivery needs a store that presigns', cause: undefined })
+
+export const deliverOriginal = (deps: DeliveryDeps, image: Image, ifNoneMatch: string | undefined, maxSeconds: number) => {
+  const etag = originalEtag(image)
+  if (matchesIfNoneMatch(ifNoneMatch, etag)) return TE.right<DeliveryError, Delivery>({ _tag: 'NotModified', etag })
+  const contentType = contentTypeOf(image.format)
+  if (deps.delivery === 'redirect') return redirectTo(deps.originals, image.id, etag, contentType, maxSeconds)
+  return pipe(
+    deps.originals.get(image.id),
+    TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })),
+  )
+}
+
+/** Renders the thumbnail if it is not cached yet, at most once per key in this process. */
+const render = (deps: DeliveryDeps, image: Image, height: number) => {
+  const key = thumbnailKey(image.id, height)
+  return deps.renderOnce(key, deps.renderer.render({ originalKey: image.id, height, format: image.format, thumbnailKey: key }))
+}
+
+export const deliverThumbnail = (
+  deps: DeliveryDeps, image: Image, height: number, ifNoneMatch: string | undefined, maxSeconds: number,
+): TE.TaskEither<DeliveryError, Delivery> => {
+  const etag = thumbnailEtag(image, height)
+  if (matchesIfNoneMatch(ifNoneMatch, etag)) return TE.right({ _tag: 'NotModified', etag })
+  const key = thumbnailKey(image.id, height)
+  const contentType = contentTypeOf(image.format)
+  if (deps.delivery === 'redirect') {
+    return pipe(
+      deps.thumbnails.exists(key),
+      TE.chainW((cached) => (cached ? TE.right(undefined) : pipe(render(deps, image, height), TE.map(() => undefined)))),
+      TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, maxSeconds)),
+    )
+  }
+  const read = pipe(deps.thumbnails.get(key), TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })))
+  // The cache is tried first: one storage read on a hit, a render and a read on a miss.
+  return pipe(
+    read,
+    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(render(deps, image, height), TE.chainW(() => read)) : TE.left(e))),
+  )
+}

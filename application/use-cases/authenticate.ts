@@ -1,0 +1,35 @@
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import type { InfrastructureFailure, Unauthorized } from '../../domain/errors'
+import type { Tier } from '../../domain/tier'
+import type { User } from '../../domain/user'
+import type { UserRepository } from '../ports/repositories'
+import type { AccessTokens } from '../ports/security'
+
+export interface Principal {
+  readonly user: User
+  /** The owner's tier as it is now: links and permissions follow it on the next request. */
+  readonly tier: Tier
+}
+
+/**
+ * Who is calling. The user is read on every request (one joined query), so a tier
+ * move, a role change, a deactivation or a password change applies at once.
+ */
+export const authenticate = (deps: { users: UserRepository; accessTokens: AccessTokens }) =>
+  (token: string): TE.TaskEither<Unauthorized | InfrastructureFailure, Principal> =>
+    pipe(
+      TE.fromEither(deps.accessTokens.verify(token)),
+      TE.chainW((claims) =>
+        pipe(
+          deps.users.getWithTier(claims.userId),
+          TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
+          TE.filterOrElseW(
+            ({ user }) => user.active && user.sessionVersion === claims.sessionVersion,
+            () => unauthorized('session revoked'),
+          ),
+        ),
+      ),
+    )
+
+const unauthorized = (reason: string): Unauthorized => ({ _tag: 'Unauthorized', reason })

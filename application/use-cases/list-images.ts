@@ -1,0 +1,84 @@
+import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/Either'
+import * as TE from 'fp-ts/TaskEither'
+import type { InfrastructureFailure, InvalidCursor } from '../../domain/errors'
+import type { Image } from '../../domain/image'
+import { LIMIT_DEFAULT, type Page } from '../../domain/page'
+import type { ImageCursor, ImageRepository } from '../ports/repositories'
+
+export interface ListImagesCommand {
+  readonly ownerId: string
+  readonly limit?: number
+  readonly offset?: number
+  readonly cursor?: string
+}
+
+/**
+ * Newest first. With `offset` (or nothing) pages are offset windows; with `cursor`
+ * they are keyset pages that stay stable while images are added or deleted.
+ */
+export const listImages = (deps: { images: ImageRepository }) =>
+  (cmd: ListImagesCommand): TE.TaskEither<InvalidCursor | InfrastructureFailure, Page<Image>> => {
+    const limit = cmd.limit ?? LIMIT_DEFAULT
+    if (cmd.cursor !== undefined) {
+      return pipe(
+        TE.fromEither(decodeCursor(cmd.cursor)),
+        TE.chainW((at) =>
+          pipe(
+            deps.images.listByOwnerKeyset(cmd.ownerId, { limit, [at.direction]: at.position }),
+            TE.map((found) => keysetPage(found, limit, at)),
+          ),
+        ),
+      )
+    }
+    const offset = cmd.offset ?? 0
+    return pipe(
+      deps.images.listByOwner(cmd.ownerId, { limit, offset }),
+      TE.map(({ count, results }): Page<Image> => ({
+        count,
+        results,
+        next: offset + limit < count ? { limit, offset: offset + limit } : undefined,
+        previous: offset > 0 ? { limit, offset: Math.max(0, offset - limit) } : undefined,
+      })),
+    )
+  }
+
+/** The first keyset page: what `GET /images?cursor=` with an empty cursor asks for. */
+export const FIRST_PAGE_CURSOR = ''
+
+type Direction = 'after' | 'before'
+/** Where a keyset page starts; no position means the newest image (the first page). */
+type KeysetStart = { readonly direction: Direction; readonly position?: ImageCursor }
+
+const keysetPage = (
+  found: { count: number; results: readonly Image[]; hasMore: boolean },
+  limit: number,
+  at: KeysetStart,
+): Page<Image> => {
+  const { results, hasMore, count } = found
+  const first = results[0]
+  const last = results[results.length - 1]
+  // Walking forward, hasMore speaks of older images; walking back, of newer ones.
+  const olderExist = at.direction === 'after' ? hasMore : true
+  const newerExist = at.direction === 'before' ? hasMore : at.position !== undefined
+  return {
+    count,
+    results,
+    next: olderExist && last ? { limit, cursor: encodeCursor('after', last) } : undefined,
+    previous: newerExist && first ? { limit, cursor: encodeCursor('before', first) } : undefined,
+  }
+}
+
+/** Opaque to clients: base64url of direction, time and id. */
+export const encodeCursor = (direction: Direction, image: Pick<Image, 'createdAt' | 'id'>): string =>
+  Buffer.from(`${direction === 'after' ? 'a' : 'b'}|${image.createdAt.toISOString()}|${image.id}`).toString('base64url')
+
+const decodeCursor = (raw: string): E.Either<InvalidCursor, KeysetStart> => {
+  if (raw === FIRST_PAGE_CURSOR) return E.right({ direction: 'after' })
+  const [d, iso, id, ...rest] = Buffer.from(raw, 'base64url').toString('utf8').split('|')
+  const createdAt = new Date(iso ?? '')
+  const valid = rest.length === 0 && (d === 'a' || d === 'b') && !Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(id ?? '')
+  return valid && id !== undefined
+    ? E.right({ direction: d === 'a' ? 'after' : 'before', position: { createdAt, id } })
+    : E.left({ _tag: 'InvalidCursor' })
+}

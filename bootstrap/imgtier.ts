@@ -1,0 +1,117 @@
+import type { Server } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import * as E from 'fp-ts/Either'
+import pino, { type Logger } from 'pino'
+import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
+import type { Clock } from '../application/ports/runtime'
+import type { PasswordHasher } from '../application/ports/security'
+import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/ensure-admin'
+import { scryptPasswordHasher } from '../adapters/auth'
+import { createHttpApp, type HttpApp } from '../adapters/http/app'
+import type { HttpApi } from '../adapters/http/api'
+import { openDatabase, type Database } from '../adapters/persistence'
+import { systemClock } from '../adapters/runtime'
+import { buildContainer, type UseCaseDeps } from './container'
+import type { Config } from './config'
+import { devSecrets } from './dev-secrets'
+import { makeRateLimiters } from './rate-limits'
+import { makeRenderer, makeStorage } from './storage'
+import { TOKENS } from './tokens'
+
+/** What tests and embedders may replace; everything else comes from the config. */
+export interface Overrides {
+  readonly clock?: Clock
+  /** A database the caller owns (it is not closed by `close()`). */
+  readonly database?: Database
+  readonly storage?: { readonly originals: BlobStorage; readonly thumbnails: BlobStorage }
+  /** Wraps the configured renderer (tests count renders through the port). */
+  readonly wrapRenderer?: (renderer: ThumbnailRenderer) => ThumbnailRenderer
+  readonly passwords?: PasswordHasher
+  readonly logger?: Logger
+}
+
+export interface Imgtier {
+  readonly config: Config
+  readonly http: HttpApp
+  readonly api: HttpApi
+  readonly deps: UseCaseDeps
+  readonly database: Database
+  readonly logger: Logger
+  readonly admin: EnsureAdminResult
+  /** Starts listening; resolves with the bound server (port 0 picks a free one). */
+  listen(port?: number, host?: string): Promise<Server>
+  close(): Promise<void>
+}
+
+/** Builds a whole imgtier from a config: database (migrated), storage, container, HTTP app. */
+export const createImgtier = async (config: Config, overrides: Overrides = {}): Promise<Imgtier> => {
+  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
+  const cleanups: (() => Promise<void>)[] = []
+  try {
+    const database = overrides.database ?? await openDatabase({
+      url: config.databaseUrl,
+      pgliteDir: path.join(config.dataDir, 'pglite'),
+      migrate: config.migrateOnStart,
+    })
+    if (!overrides.database) cleanups.push(() => database.close())
+    const storage = overrides.storage ?? await makeStorage(config, logger)
+    const renderer = makeRenderer(config, storage)
+    // Whatever is not configured comes from the generated development secrets.
+    const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
+    const container = buildContainer({
+      config, logger, database, ...storage,
+      clock: overrides.clock ?? systemClock(),
+      renderer: overrides.wrapRenderer ? overrides.wrapRenderer(renderer) : renderer,
+      passwords: overrides.passwords ?? scryptPasswordHasher(),
+      secrets: { jwtSecret: config.jwtSecret ?? dev?.jwtSecret ?? '', linkKeys: config.linkKeys ?? dev?.linkKeys ?? [] },
+    })
+    const deps = container.get<UseCaseDeps>(TOKENS.deps)
+    const api = container.get<HttpApi>(TOKENS.api)
+    const admin = await ensureAdminAtStart(deps, config)
+    const rateLimiters = config.rateLimits.enabled ? await makeRateLimiters(config, database) : undefined
+    const http = createHttpApp({
+      api,
+      logger,
+      rateLimiters,
+      settings: {
+        publicUrl: config.publicUrl,
+        maxUploadBytes: config.maxUploadBytes,
+        secureCookies: config.production,
+        refreshTtlSeconds: config.refreshTokenTtlSeconds,
+        metricsToken: config.metricsToken,
+        corsOrigins: config.corsOrigins,
+      },
+      readiness: [
+        { name: 'database', check: () => database.ping() },
+        { name: 'storage', check: async () => { const r = await storage.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
+      ],
+    })
+    let server: Server | undefined
+    return {
+      config, http, api, deps, database, logger, admin,
+      listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
+        const s = http.koa.listen(port, host, () => resolve(s))
+        s.once('error', reject)
+        // Slow clients may not hold a connection forever (slow-loris): headers within 20 s, whole request within 2 min.
+        s.headersTimeout = 20_000
+        s.requestTimeout = 120_000
+        s.keepAliveTimeout = 5_000
+        server = s
+      }),
+      close: async () => {
+        if (server) await new Promise<void>((resolve) => { server?.close(() => resolve()); server?.closeAllConnections() })
+        for (const cleanup of cleanups.reverse()) await cleanup()
+      },
+    }
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
+    throw err
+  }
+}
+
+const ensureAdminAtStart = async (deps: UseCaseDeps, config: Config): Promise<EnsureAdminResult> => {
+  const result = await ensureAdmin({ ...deps, randomPassword: () => randomBytes(18).toString('base64url') })(config.admin)()
+  if (E.isLeft(result)) throw new Error(`could not ensure the admin account: ${result.left._tag}`)
+  return result.right
+}

@@ -1,0 +1,42 @@
+import * as E from 'fp-ts/Either'
+import { loadConfig } from './config'
+import { createImgtier } from './imgtier'
+
+/** `npm start`: decode the environment, build imgtier, listen, stop cleanly on a signal. */
+const main = async (): Promise<void> => {
+  const config = loadConfig(process.env)
+  if (E.isLeft(config)) {
+    console.error('imgtier: configuration problems:')
+    for (const problem of config.left) console.error(`  ${problem}`)
+    process.exit(1)
+  }
+  const imgtier = await createImgtier(config.right)
+  const { admin, logger } = imgtier
+  if (admin._tag === 'Created' && admin.generatedPassword !== undefined) {
+    // Printed once, on the first start: the only time anybody sees it.
+    console.log(`\nimgtier: created admin user "${admin.username}" with password: ${admin.generatedPassword}\n` +
+      'Keep it safe, or set IMGTIER_ADMIN_USERNAME and IMGTIER_ADMIN_PASSWORD.\n')
+  }
+  const server = await imgtier.listen()
+  const address = server.address()
+  const where = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)
+  logger.info({ listen: where, publicUrl: config.right.publicUrl, database: imgtier.database.kind, storage: config.right.storage }, 'imgtier listening')
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    imgtier.close().then(() => process.exit(0), (err) => {
+      logger.error({ err }, 'shutdown failed')
+      process.exit(1)
+    })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err) => {
+  console.error('imgtier: failed to start:', err instanceof Error ? err.message : err)
+  process.exit(1)
+})

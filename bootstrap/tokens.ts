@@ -1,0 +1,23 @@
+/** Service identifiers of the one container (bootstrap/container.ts). */
+export const TOKENS = {
+  config: Symbol('Config'),
+  logger: Symbol('Logger'),
+  clock: Symbol('Clock'),
+  ids: Symbol('IdGenerator'),
+  hasher: Symbol('Hasher'),
+  database: Symbol('Database'),
+  tiers: Symbol('TierRepository'),
+  users: Symbol('UserRepository'),
+  images: Symbol('ImageRepository'),
+  refreshTokens: Symbol('RefreshTokenRepository'),
+  originals: Symbol('BlobStorage:originals'),
+  thumbnails: Symbol('BlobStorage:thumbnails'),
+  inspector: Symbol('ImageInspector'),
+  renderer: Symbol('ThumbnailRenderer'),
+  accessTokens: Symbol('AccessTokens'),
+  passwordHasher: Symbol('PasswordHasher'),
+  opaqueTokens: Symbol('OpaqueTokens'),
+  linkSigner: Symbol('LinkSigner'),
+  deps: Symbol('UseCaseDeps'),
+  api: Symbol('HttpApi'),
+} as const
