@@ -53,8 +53,8 @@ export interface S3Config {
   readonly publicEndpoint?: string
   readonly region: string
   readonly bucket: string
-  /** A bucket of its own (default `<bucket>-thumbnails`): a cache a lifecycle rule may expire. */
-  readonly thumbnailBucket: string
+  /** A bucket of its own (a cache a lifecycle rule may expire); unset: a prefix of the originals' bucket. */
+  readonly thumbnailBucket?: string
   readonly forcePathStyle: boolean
   readonly createBuckets: boolean
   readonly thumbnailExpiryDays: number
@@ -125,7 +125,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
       publicEndpoint: v.IMGTIER_S3_PUBLIC_ENDPOINT,
       region,
       bucket: v.IMGTIER_S3_BUCKET ?? 'imgtier',
-      thumbnailBucket: v.IMGTIER_S3_THUMBNAIL_BUCKET ?? `${v.IMGTIER_S3_BUCKET ?? 'imgtier'}-thumbnails`,
+      thumbnailBucket: v.IMGTIER_S3_THUMBNAIL_BUCKET,
       forcePathStyle: v.IMGTIER_S3_FORCE_PATH_STYLE ?? false,
       createBuckets: v.IMGTIER_S3_CREATE_BUCKETS ?? false,
       thumbnailExpiryDays: v.IMGTIER_THUMBNAIL_EXPIRY_DAYS ?? 7,

@@ -1,9 +1,11 @@
 import path from 'node:path'
+import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { Logger } from 'pino'
 import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
 import { fsBlobStorage } from '../adapters/storage/fs-blob-storage'
 import { ensureBuckets, makeS3Client } from '../adapters/storage/s3-client'
-import { s3BlobStorage } from '../adapters/storage/s3-blob-storage'
+import { s3Stores } from '../adapters/storage/s3-stores'
+import { lambdaThumbnailRenderer } from '../adapters/thumbnails/lambda-thumbnail-renderer'
 import { sharpThumbnailRenderer } from '../adapters/thumbnails/sharp-thumbnail-renderer'
 import type { Config } from './config'
 
@@ -18,21 +20,28 @@ export const makeStorage = async (config: Config, logger: Logger): Promise<Stora
   const s3 = config.s3
   const client = makeS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle })
   if (s3.createBuckets) {
-    const ensured = await ensureBuckets(client, { originals: s3.bucket, thumbnails: s3.thumbnailBucket }, { thumbnailExpiryDays: s3.thumbnailExpiryDays })
+    const ensured = await ensureBuckets(client, { originals: s3.bucket, thumbnails: s3.thumbnailBucket ?? s3.bucket }, { thumbnailExpiryDays: s3.thumbnailExpiryDays })
     logger.info({ ...ensured }, 'S3 buckets ensured')
   }
-  const publicEndpoint = s3.publicEndpoint ? { publicEndpoint: s3.publicEndpoint } : {}
-  return {
-    originals: s3BlobStorage({ client, bucket: s3.bucket, ...publicEndpoint }),
-    thumbnails: s3BlobStorage({ client, bucket: s3.thumbnailBucket, ...publicEndpoint }),
-  }
+  const { originals, thumbnails } = s3Stores({
+    client,
+    bucket: s3.bucket,
+    ...(s3.thumbnailBucket ? { thumbnailBucket: s3.thumbnailBucket } : {}),
+    ...(s3.publicEndpoint ? { publicEndpoint: s3.publicEndpoint } : {}),
+  })
+  return { originals, thumbnails }
 }
 
 export const makeRenderer = (config: Config, storage: Storage): ThumbnailRenderer => {
-  switch (config.thumbnailer.kind) {
+  const t = config.thumbnailer
+  switch (t.kind) {
     case 'inprocess':
       return sharpThumbnailRenderer(storage)
     case 'lambda':
-      throw new Error('IMGTIER_THUMBNAILER=lambda is wired in bootstrap/lambda-renderer.ts') // replaced below once the adapter lands
+      return lambdaThumbnailRenderer({
+        client: new LambdaClient({ region: t.region, ...(t.endpoint ? { endpoint: t.endpoint } : {}), maxAttempts: 1 }),
+        functionName: t.functionName,
+        timeoutMs: t.timeoutMs,
+      })
   }
 }
