@@ -11,7 +11,7 @@ type InspectError = UnsupportedImageFormat | ImageUnreadable | ImageTooManyPixel
 /** libvips messages are multi-line and repeat themselves; the first line says enough. */
 export const unreadable = (cause: unknown): ImageUnreadable => ({
   _tag: 'ImageUnreadable',
-  reason: (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.slice(0, 200),
+  reason: (cause instanceof Error ? cause.message : String(cause)).split('\n', 1).join('').slice(0, 200),
 })
 
 /** Width × height as the header declares them: nothing decoded yet. */

@@ -7,7 +7,7 @@ import { type RenderLimits, renderThumbnail } from './render'
 
 export const renderFailed = (cause: unknown): RenderFailed => ({
   _tag: 'RenderFailed',
-  reason: (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.slice(0, 300),
+  reason: (cause instanceof Error ? cause.message : String(cause)).split('\n', 1).join('').slice(0, 300),
   timedOut: false,
 })
 
