@@ -2,10 +2,22 @@ import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import path from 'node:path'
 import { LinkKeysFromString, type LinkKey } from '../adapters/auth'
+import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy, type RateLimitRule } from '../adapters/rate-limit'
 import { fieldProblems } from '../adapters/http/decode'
 import { boolFromEnv, intFromEnv, listFromEnv, nonEmpty, oneOf, urlFromEnv } from './env-codecs'
 
 const MiB = 1024 * 1024
+
+/** `points/seconds`, e.g. `10/60`: ten requests a minute. */
+const rateRuleFromEnv = new t.Type<RateLimitRule, string, unknown>(
+  'points/seconds',
+  (u): u is RateLimitRule => typeof u === 'object' && u !== null && 'points' in u && 'durationSeconds' in u,
+  (u, c) => {
+    const m = typeof u === 'string' ? /^\s*([1-9][0-9]{0,8})\s*\/\s*([1-9][0-9]{0,6})\s*$/.exec(u) : null
+    return m ? t.success({ points: Number(m[1]), durationSeconds: Number(m[2]) }) : t.failure(u, c, 'must be points/seconds, e.g. 10/60')
+  },
+  (r) => `${r.points}/${r.durationSeconds}`,
+)
 
 /**
  * Every setting, from the environment (names are part of the contract, DESIGN.md §4).
@@ -43,6 +55,12 @@ const Env = t.partial({
   IMGTIER_MAX_PIXELS: intFromEnv(1, 1_000_000_000),
   IMGTIER_RATE_LIMITS: oneOf('on', 'off'),
   IMGTIER_RATE_LIMIT_STORE: oneOf('memory', 'postgres'),
+  IMGTIER_RATE_LIMIT_LOGIN: rateRuleFromEnv,
+  IMGTIER_RATE_LIMIT_UPLOAD: rateRuleFromEnv,
+  IMGTIER_RATE_LIMIT_LINK: rateRuleFromEnv,
+  IMGTIER_RATE_LIMIT_READ: rateRuleFromEnv,
+  IMGTIER_HEADERS_TIMEOUT_MS: intFromEnv(100, 600_000),
+  IMGTIER_REQUEST_TIMEOUT_MS: intFromEnv(100, 3_600_000),
   IMGTIER_CORS_ORIGINS: listFromEnv,
   IMGTIER_METRICS_TOKEN: nonEmpty,
   LOG_LEVEL: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
@@ -80,7 +98,9 @@ export interface Config {
   readonly refreshTokenTtlSeconds: number
   readonly maxUploadBytes: number
   readonly maxPixels: number
-  readonly rateLimits: { readonly enabled: boolean; readonly store: 'memory' | 'postgres' }
+  readonly rateLimits: { readonly enabled: boolean; readonly store: 'memory' | 'postgres'; readonly policy: RateLimitPolicy }
+  /** Slow clients (slow-loris): headers must arrive within `headersMs`, the whole request within `requestMs`. */
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number }
   readonly corsOrigins: readonly string[]
   readonly metricsToken?: string
   readonly logLevel: string
@@ -105,6 +125,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
   if (v.IMGTIER_THUMBNAILER === 'lambda' && v.IMGTIER_LAMBDA_FUNCTION === undefined) problems.push('IMGTIER_LAMBDA_FUNCTION: required when IMGTIER_THUMBNAILER=lambda')
   if (v.IMGTIER_THUMBNAILER === 'lambda' && v.IMGTIER_STORAGE !== 's3') problems.push('IMGTIER_THUMBNAILER=lambda needs IMGTIER_STORAGE=s3 (the function reads and writes S3)')
   if (v.IMGTIER_RATE_LIMIT_STORE === 'postgres' && v.DATABASE_URL === undefined) problems.push('IMGTIER_RATE_LIMIT_STORE=postgres needs DATABASE_URL (embedded PGlite serves one process)')
+  const headersMs = v.IMGTIER_HEADERS_TIMEOUT_MS ?? 20_000
+  const requestMs = v.IMGTIER_REQUEST_TIMEOUT_MS ?? 120_000
+  // Node refuses to create a server whose header timeout exceeds its request timeout.
+  if (headersMs > requestMs) problems.push('IMGTIER_HEADERS_TIMEOUT_MS must not exceed IMGTIER_REQUEST_TIMEOUT_MS')
   if (production) problems.push(...productionProblems(v))
   if (problems.length > 0) return E.left(problems)
   const region = v.IMGTIER_S3_REGION ?? env.AWS_REGION ?? 'us-east-1'
@@ -140,7 +164,17 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
     refreshTokenTtlSeconds: v.IMGTIER_REFRESH_TOKEN_TTL ?? 30 * 86_400,
     maxUploadBytes: v.IMGTIER_MAX_UPLOAD_BYTES ?? 20 * MiB,
     maxPixels: v.IMGTIER_MAX_PIXELS ?? 50_000_000,
-    rateLimits: { enabled: (v.IMGTIER_RATE_LIMITS ?? 'on') === 'on', store: v.IMGTIER_RATE_LIMIT_STORE ?? 'memory' },
+    rateLimits: {
+      enabled: (v.IMGTIER_RATE_LIMITS ?? 'on') === 'on',
+      store: v.IMGTIER_RATE_LIMIT_STORE ?? 'memory',
+      policy: {
+        login: v.IMGTIER_RATE_LIMIT_LOGIN ?? DEFAULT_RATE_LIMIT_POLICY.login,
+        upload: v.IMGTIER_RATE_LIMIT_UPLOAD ?? DEFAULT_RATE_LIMIT_POLICY.upload,
+        link: v.IMGTIER_RATE_LIMIT_LINK ?? DEFAULT_RATE_LIMIT_POLICY.link,
+        read: v.IMGTIER_RATE_LIMIT_READ ?? DEFAULT_RATE_LIMIT_POLICY.read,
+      },
+    },
+    timeouts: { headersMs, requestMs },
     corsOrigins: v.IMGTIER_CORS_ORIGINS ?? [],
     metricsToken: v.IMGTIER_METRICS_TOKEN,
     logLevel: v.LOG_LEVEL ?? 'info',

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
@@ -91,12 +91,18 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     return {
       config, http, api, deps, database, logger, admin,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
-        const s = http.koa.listen(port, host, () => resolve(s))
-        s.once('error', reject)
-        // Slow clients may not hold a connection forever (slow-loris): headers within 20 s, whole request within 2 min.
-        s.headersTimeout = 20_000
-        s.requestTimeout = 120_000
+        const { headersMs, requestMs } = config.timeouts
+        // Slow clients may not hold a connection forever (slow-loris). Node only enforces these
+        // timeouts when it sweeps its connections (every 30 s by default), so sweep often enough
+        // that a timeout means what it says.
+        const s = createServer({
+          headersTimeout: headersMs,
+          requestTimeout: requestMs,
+          connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(headersMs / 4))),
+        }, http.koa.callback())
         s.keepAliveTimeout = 5_000
+        s.once('error', reject)
+        s.listen(port, host, () => resolve(s))
         server = s
       }),
       close: async () => {
