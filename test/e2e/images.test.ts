@@ -55,7 +55,7 @@ for (const backend of E2E_BACKENDS) {
         form.append('name', 'no file')
         const noFile = await fetch(`${server.url}/images`, { method: 'POST', body: form, headers: { authorization: `Bearer ${enterprise.token}` } })
         expect(noFile.status).to.equal(400)
-        expect((await noFile.json()).code).to.equal('file_required')
+        expect(await noFile.json()).to.include({ code: 'file_required' })
         for (const sample of await unsupportedSamples()) {
           expectProblem(await api.upload(enterprise.token, sample.bytes, `${sample.name}.png`), 415, 'unsupported_image_format')
         }

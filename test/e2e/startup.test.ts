@@ -22,7 +22,7 @@ describe('start-up on embedded defaults (the real process)', function () {
 
   const start = async (): Promise<{ child: ChildProcess; url: string; output: () => string }> => {
     const port = await freePort()
-    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', IMGTIER_DATA_DIR: dataDir, LOG_LEVEL: 'info' }
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', IMGTIER_DATA_DIR: dataDir, LOG_LEVEL: 'info' }
     for (const name of ['DATABASE_URL', 'IMGTIER_ADMIN_USERNAME', 'IMGTIER_ADMIN_PASSWORD', 'IMGTIER_STORAGE', 'IMGTIER_JWT_SECRET', 'IMGTIER_LINK_KEYS']) delete env[name]
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bootstrap/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
