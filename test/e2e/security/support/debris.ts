@@ -42,11 +42,14 @@ export interface Part {
   readonly data: Buffer | string
 }
 
+// formidable treats a part without a Content-Type as a text field, file name or not; browsers always send one.
+const typeOf = (p: Part): string | undefined => p.type ?? (p.fileName !== undefined ? 'application/octet-stream' : undefined)
+
 export const multipartBody = (parts: readonly Part[], boundary = 'imgtier-test-boundary'): Buffer =>
   Buffer.concat([
     ...parts.flatMap((p) => [
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.fileName !== undefined ? `; filename="${p.fileName}"` : ''}\r\n` +
-        `${p.type !== undefined ? `Content-Type: ${p.type}\r\n` : ''}\r\n`, 'utf8'),
+        `${typeOf(p) !== undefined ? `Content-Type: ${typeOf(p)}\r\n` : ''}\r\n`, 'utf8'),
       typeof p.data === 'string' ? Buffer.from(p.data, 'utf8') : p.data,
       Buffer.from('\r\n'),
     ]),
