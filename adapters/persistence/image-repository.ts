@@ -1,0 +1,88 @@
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { Knex } from 'knex'
+import type { ImageRepository, KeysetWindow } from '../../application/ports/repositories'
+import type { ImageNotFound } from '../../domain/errors'
+import { isUuid } from '../../domain/ids'
+import type { Image } from '../../domain/image'
+import { imageFromRow, imageToRow } from './mappers'
+import { ImageRow } from './models'
+import { countOf } from './rows'
+import { run } from './run'
+
+const notFound: ImageNotFound = { _tag: 'ImageNotFound' }
+
+const NEWEST_FIRST = [{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }] as const
+const OLDEST_FIRST = [{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }] as const
+
+const found = (row: ImageRow | undefined): TE.TaskEither<ImageNotFound, Image> =>
+  row === undefined ? TE.left(notFound) : TE.right(imageFromRow(row))
+
+export const objectionImageRepository = (knex: Knex): ImageRepository => {
+  const countOwned = async (ownerId: string) => countOf(await knex('images').where('owner_id', ownerId).count({ n: '*' }))
+
+  /**
+   * One keyset page. Walks the (owner_id, created_at desc, id desc) index with a
+   * row-value comparison, so no offset is scanned and rows inserted or deleted
+   * between fetches neither repeat nor vanish. A `before` page walks the index
+   * backwards (ascending) from the cursor and is reversed to newest first;
+   * `hasMore` then means there are still newer rows.
+   */
+  const keysetPage = async (ownerId: string, w: KeysetWindow) => {
+    const q = ImageRow.query(knex).where('owner_id', ownerId)
+    if (w.after !== undefined) q.whereRaw('(created_at, id) < (?, ?)', [w.after.createdAt, w.after.id])
+    if (w.before !== undefined) q.whereRaw('(created_at, id) > (?, ?)', [w.before.createdAt, w.before.id])
+    const backwards = w.before !== undefined
+    const rows = await q.orderBy(backwards ? [...OLDEST_FIRST] : [...NEWEST_FIRST]).limit(w.limit + 1)
+    const page = rows.slice(0, w.limit).map(imageFromRow)
+    return { rows: backwards ? page.reverse() : page, hasMore: rows.length > w.limit }
+  }
+
+  return {
+    insert: (image) =>
+      run('insert image', async (): Promise<Image> => {
+        await ImageRow.query(knex).insert(imageToRow(image))
+        return image
+      }),
+
+    findOwned: (ownerId, id) =>
+      isUuid(id) && isUuid(ownerId)
+        ? pipe(
+            run('find owned image', async () => ImageRow.query(knex).findById(id).where('owner_id', ownerId)),
+            TE.chainW(found),
+          )
+        : TE.left(notFound),
+
+    get: (id) =>
+      isUuid(id) ? pipe(run('get image', async () => ImageRow.query(knex).findById(id)), TE.chainW(found)) : TE.left(notFound),
+
+    listByOwner: (ownerId, window) =>
+      isUuid(ownerId)
+        ? run('list images', async () => {
+            const [rows, count] = await Promise.all([
+              ImageRow.query(knex).where('owner_id', ownerId).orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset),
+              countOwned(ownerId),
+            ])
+            return { count, results: rows.map(imageFromRow) }
+          })
+        : TE.right({ count: 0, results: [] }),
+
+    listByOwnerKeyset: (ownerId, window) =>
+      isUuid(ownerId) && [window.after, window.before].every((c) => c === undefined || isUuid(c.id))
+        ? run('list images by keyset', async () => {
+            const [page, count] = await Promise.all([keysetPage(ownerId, window), countOwned(ownerId)])
+            return { count, results: page.rows, hasMore: page.hasMore }
+          })
+        : TE.right({ count: 0, results: [], hasMore: false }),
+
+    listIdsByOwner: (ownerId) =>
+      isUuid(ownerId)
+        ? run('list image ids', async () => {
+            const rows: unknown[] = await knex('images').where('owner_id', ownerId).orderBy([...NEWEST_FIRST]).pluck('id')
+            return rows.filter((id): id is string => typeof id === 'string')
+          })
+        : TE.right([]),
+
+    delete: (id) => (isUuid(id) ? run('delete image', async () => (await ImageRow.query(knex).deleteById(id)) > 0) : TE.right(false)),
+  }
+}
