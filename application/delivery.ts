@@ -1,8 +1,8 @@
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
-import { contentTypeOf, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, RenderResult, ThumbnailRenderer } from './ports/blobs'
+import { contentTypeOf, originalKey, thumbnailKey, type Image } from '../domain/image'
+import type { BlobStorage, ThumbnailRenderer } from './ports/blobs'
 import type { SingleFlight } from './single-flight'
 
 /** How bytes reach the client: streamed by the API, or a redirect to a presigned URL. */
@@ -13,7 +13,7 @@ export type Delivery =
   | { readonly _tag: 'Bytes'; readonly etag: string; readonly bytes: Buffer; readonly contentType: string }
   | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
 
-export type RenderSingleFlight = SingleFlight<RenderFailed | BlobNotFound | InfrastructureFailure, RenderResult>
+export type RenderSingleFlight = SingleFlight<RenderFailed | BlobNotFound | InfrastructureFailure, void>
 
 export interface DeliveryDeps {
   readonly originals: BlobStorage
@@ -57,17 +57,28 @@ export const deliverOriginal = (deps: DeliveryDeps, image: Image, ifNoneMatch: s
   const etag = originalEtag(image)
   if (matchesIfNoneMatch(ifNoneMatch, etag)) return TE.right<DeliveryError, Delivery>({ _tag: 'NotModified', etag })
   const contentType = contentTypeOf(image.format)
-  if (deps.delivery === 'redirect') return redirectTo(deps.originals, image.id, etag, contentType, maxSeconds)
+  const key = originalKey(image.id)
+  if (deps.delivery === 'redirect') return redirectTo(deps.originals, key, etag, contentType, maxSeconds)
   return pipe(
-    deps.originals.get(image.id),
+    deps.originals.get(key),
     TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })),
   )
 }
 
-/** Renders the thumbnail if it is not cached yet, at most once per key in this process. */
-const render = (deps: DeliveryDeps, image: Image, height: number) => {
+/**
+ * Renders the thumbnail unless it is cached, at most once per key in this process.
+ * The cache is checked again inside the flight: a request that missed just before
+ * another request's render finished must not render a second time.
+ */
+const render = (deps: DeliveryDeps, image: Image, height: number): TE.TaskEither<DeliveryError, void> => {
   const key = thumbnailKey(image.id, height)
-  return deps.renderOnce(key, deps.renderer.render({ originalKey: image.id, height, format: image.format, thumbnailKey: key }))
+  const renderIfMissing = pipe(
+    deps.thumbnails.exists(key),
+    TE.chainW((cached) => (cached
+      ? TE.right(undefined)
+      : pipe(deps.renderer.render({ originalKey: originalKey(image.id), height, format: image.format, thumbnailKey: key }), TE.map(() => undefined)))),
+  )
+  return deps.renderOnce(key, renderIfMissing)
 }
 
 export const deliverThumbnail = (
@@ -80,7 +91,7 @@ export const deliverThumbnail = (
   if (deps.delivery === 'redirect') {
     return pipe(
       deps.thumbnails.exists(key),
-      TE.chainW((cached) => (cached ? TE.right(undefined) : pipe(render(deps, image, height), TE.map(() => undefined)))),
+      TE.chainW((cached) => (cached ? TE.right(undefined) : render(deps, image, height))),
       TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, maxSeconds)),
     )
   }
