@@ -7,7 +7,7 @@ import { isUuid } from '../../domain/ids'
 import type { Image } from '../../domain/image'
 import { imageFromRow, imageToRow } from './mappers'
 import { ImageRow } from './models'
-import { countOf } from './rows'
+import { countOf, deletedCount } from './rows'
 import { run } from './run'
 
 const notFound: ImageNotFound = { _tag: 'ImageNotFound' }
@@ -83,6 +83,6 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
           })
         : TE.right([]),
 
-    delete: (id) => (isUuid(id) ? run('delete image', async () => (await ImageRow.query(knex).deleteById(id)) > 0) : TE.right(false)),
+    delete: (id) => (isUuid(id) ? run('delete image', async () => deletedCount(await ImageRow.query(knex).deleteById(id)) > 0) : TE.right(false)),
   }
 }

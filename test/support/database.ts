@@ -99,6 +99,7 @@ export const freshPostgresUrl = async (): Promise<EmptyDatabase | undefined> => 
 export const freshPostgres = async (opts: { migrate?: boolean } = {}): Promise<Database | undefined> => {
   const empty = await freshPostgresUrl()
   if (empty === undefined) return undefined
+  reportService('postgres', (await postgresServer())?.description ?? '')
   try {
     const db = await openDatabase({ url: empty.url, migrate: opts.migrate ?? true })
     return {

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import { expect } from 'chai'
+import type { ImageCursor } from '../../application/ports/repositories'
+import type { Image } from '../../domain/image'
+import { anImage, aUserOnBasic, left, right, type MakeRepositoryHarness, type RepositoryHarness } from './repository-harness.contract'
+
+const newestFirst = (a: Image, b: Image) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+const cursorOf = (i: Image): ImageCursor => ({ createdAt: i.createdAt, id: i.id })
+
+export const imageRepositoryContract = (name: string, makeHarness: MakeRepositoryHarness) =>
+  describe(`ImageRepository contract: ${name}`, () => {
+    let h: RepositoryHarness
+    before(async function () {
+      h = await makeHarness.call(this)
+    })
+    after(async () => h?.close())
+
+    /** An owner with `n` images; every third shares its createdAt with a neighbour (ties). */
+    const ownerWith = async (n: number) => {
+      const owner = await aUserOnBasic(h)
+      const base = Date.parse('2025-03-01T00:00:00.000Z')
+      const images = Array.from({ length: n }, (_, i) => anImage(owner.id, { createdAt: new Date(base + Math.floor(i / 3) * 1000 + (i % 3 === 2 ? 1 : 0)) }))
+      for (const image of images) await right(h.images.insert(image))
+      return { owner, images: [...images].sort(newestFirst) }
+    }
+
+    it('round-trips every field, bytes beyond 32 bits included', async () => {
+      const owner = await aUserOnBasic(h)
+      const image = anImage(owner.id, { format: 'png', bytes: 5_000_000_123, createdAt: new Date('2025-01-01T00:00:00.001Z') })
+      await right(h.images.insert(image))
+      expect(await right(h.images.get(image.id))).to.deep.equal(image)
+      expect(await right(h.images.findOwned(owner.id, image.id))).to.deep.equal(image)
+    })
+
+    it("answers another owner's image exactly like a missing one", async () => {
+      const owner = await aUserOnBasic(h)
+      const stranger = await aUserOnBasic(h)
+      const image = await right(h.images.insert(anImage(owner.id)))
+      const missing = await left(h.images.findOwned(owner.id, randomUUID()))
+      expect(await left(h.images.findOwned(stranger.id, image.id))).to.deep.equal(missing).and.deep.equal({ _tag: 'ImageNotFound' })
+      expect(await left(h.images.get('not-a-uuid'))).to.deep.equal({ _tag: 'ImageNotFound' })
+    })
+
+    it('refuses an image of an unknown owner as a failure, never a row', async () => {
+      expect(await left(h.images.insert(anImage(randomUUID())))).to.have.property('_tag', 'InfrastructureFailure')
+    })
+
+    it('lists newest first with ties broken by id, with a numeric count', async () => {
+      const { owner, images } = await ownerWith(7)
+      await ownerWith(2) // someone else's images never show up
+      const all = await right(h.images.listByOwner(owner.id, { limit: 100, offset: 0 }))
+      expect(all.count).to.equal(7).and.to.be.a('number')
+      expect(all.results.map((i) => i.id)).to.deep.equal(images.map((i) => i.id))
+      const window = await right(h.images.listByOwner(owner.id, { limit: 3, offset: 2 }))
+      expect(window.results.map((i) => i.id)).to.deep.equal(images.slice(2, 5).map((i) => i.id))
+      expect(await right(h.images.listIdsByOwner(owner.id))).to.deep.equal(images.map((i) => i.id))
+    })
+
+    it('walks keyset pages forwards and backwards without duplicates or gaps', async () => {
+      const { owner, images } = await ownerWith(10)
+      const seen: Image[] = []
+      let page = await right(h.images.listByOwnerKeyset(owner.id, { limit: 4 }))
+      expect(page.count).to.equal(10)
+      seen.push(...page.results)
+      while (page.hasMore) {
+        page = await right(h.images.listByOwnerKeyset(owner.id, { limit: 4, after: cursorOf(seen[seen.length - 1]!) }))
+        seen.push(...page.results)
+      }
+      expect(seen.map((i) => i.id)).to.deep.equal(images.map((i) => i.id))
+
+      const back = await right(h.images.listByOwnerKeyset(owner.id, { limit: 3, before: cursorOf(images[5]!) }))
+      expect(back.results.map((i) => i.id)).to.deep.equal(images.slice(2, 5).map((i) => i.id))
+      expect(back.hasMore).to.equal(true)
+      const first = await right(h.images.listByOwnerKeyset(owner.id, { limit: 3, before: cursorOf(images[2]!) }))
+      expect(first.results.map((i) => i.id)).to.deep.equal(images.slice(0, 2).map((i) => i.id))
+      expect(first.hasMore).to.equal(false)
+    })
+
+    it('keeps keyset pages exact while images come and go between fetches', async () => {
+      const { owner, images } = await ownerWith(12)
+      const deletedUnseen = new Set<string>()
+      const seen: Image[] = []
+      let page = await right(h.images.listByOwnerKeyset(owner.id, { limit: 3 }))
+      seen.push(...page.results)
+      while (page.hasMore) {
+        const last = seen[seen.length - 1]!
+        const unseen = images.filter((i) => newestFirst(i, last) > 0 && !deletedUnseen.has(i.id))
+        // Between fetches, concurrently: a new upload (newer than anything), an old
+        // image of the next page deleted, an already seen one deleted.
+        await Promise.all([
+          right(h.images.insert(anImage(owner.id, { createdAt: new Date() }))),
+          unseen[1] ? right(h.images.delete(unseen[1].id)).then(() => deletedUnseen.add(unseen[1]!.id)) : Promise.resolve(),
+          right(h.images.delete(seen[0]!.id)),
+        ])
+        page = await right(h.images.listByOwnerKeyset(owner.id, { limit: 3, after: cursorOf(last) }))
+        seen.push(...page.results)
+      }
+      const expected = images.filter((i) => !deletedUnseen.has(i.id)).map((i) => i.id)
+      expect(deletedUnseen.size).to.be.greaterThan(0)
+      expect(seen.map((i) => i.id)).to.deep.equal(expected)
+      expect(new Set(seen.map((i) => i.id)).size).to.equal(seen.length)
+    })
+
+    it('deletes idempotently', async () => {
+      const owner = await aUserOnBasic(h)
+      const image = await right(h.images.insert(anImage(owner.id)))
+      expect(await right(h.images.delete(image.id))).to.equal(true)
+      expect(await right(h.images.delete(image.id))).to.equal(false)
+      expect(await right(h.images.delete('not-a-uuid'))).to.equal(false)
+      expect(await left(h.images.get(image.id))).to.deep.equal({ _tag: 'ImageNotFound' })
+    })
+  })
