@@ -46,6 +46,7 @@ export interface TestServerOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Share a database with another server (two instances, one database). */
   readonly database?: Database
+  // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
 export const freePort = (): Promise<number> =>
@@ -73,7 +74,10 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
   const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-e2e-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const admin = { username: 'admin', password: randomBytes(12).toString('base64url') }
+  const admin = {
+    username: opts.env?.IMGTIER_ADMIN_USERNAME ?? 'admin',
+    password: opts.env?.IMGTIER_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url'),
+  }
   const aws = backend === 'aws' ? await awsBackend() : undefined
   const env: Record<string, string> = {
     PORT: String(port),
@@ -91,25 +95,26 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
   }
   const config = loadConfig(env)
   if (E.isLeft(config)) throw new Error(`test config: ${config.left.join('; ')}`)
-  const database = opts.database ?? await freshDatabase()
+  const ownPool = opts.database === undefined && opts.env?.DATABASE_URL !== undefined
+  const database = opts.database ?? (ownPool ? undefined : await freshDatabase())
   const clock = fixedClock(new Date('2026-01-15T12:00:00.000Z'))
   const counter = { n: 0 }
   const imgtier = await createImgtier(config.right, {
     clock,
-    database,
+    ...(database ? { database } : {}),
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   })
   await imgtier.listen(port, '127.0.0.1')
   return {
-    url, backend, clock, imgtier, database, admin,
+    url, backend, clock, imgtier, database: imgtier.database, admin,
     renders: () => counter.n,
     s3: aws?.s3,
     lambda: aws?.lambda,
     close: async () => {
       await imgtier.close()
-      if (!opts.database) await database.close()
+      if (!opts.database) await database?.close()
       await aws?.close()
       rmSync(dataDir, { recursive: true, force: true })
     },

@@ -1,0 +1,65 @@
+import { expect } from 'chai'
+import { freshPglite, freshPostgresUrl, type EmptyDatabase } from '../support/database'
+import { makeJpeg } from '../support/images'
+import { Client, expectProblem } from '../support/http'
+import { startTestServer, type TestServer } from '../support/server'
+
+/**
+ * Two API instances on one database: a tier edit or a user's move through one is
+ * enforced by the other on the very next request (nothing is cached per instance).
+ * On real Postgres each instance has its own pool and both migrate at start, at once.
+ */
+describe('two API instances on one database', function () {
+  this.timeout(90_000)
+  let a: TestServer
+  let b: TestServer
+  let empty: EmptyDatabase | undefined
+  let kind: string
+  // Instances of one deployment share their configuration, the admin's password included.
+  const sameAdmin = { IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: 'shared-admin-password' }
+
+  before(async () => {
+    empty = await freshPostgresUrl()
+    if (empty) {
+      kind = 'real Postgres, one pool per instance'
+      const env = { DATABASE_URL: empty.url, ...sameAdmin }
+      ;[a, b] = await Promise.all([startTestServer({ env }), startTestServer({ env })])
+    } else {
+      // PGlite is one process: the two apps share its one connection, which still proves no per-instance cache.
+      console.log('    (no real Postgres: both instances share one embedded PGlite in this process)')
+      kind = 'shared PGlite'
+      const database = await freshPglite()
+      a = await startTestServer({ database, env: sameAdmin })
+      b = await startTestServer({ database, env: sameAdmin })
+    }
+  })
+  after(async () => {
+    await a?.close()
+    await b?.close()
+    await empty?.drop()
+  })
+
+  it('sees a tier edit and a move made through the other instance on the next request', async () => {
+    expect(kind).to.be.a('string')
+    const viaA = new Client(a.url)
+    const viaB = new Client(b.url)
+    const adminA = await viaA.login(a.admin.username, a.admin.password)
+    const tier = (await viaA.post('/admin/tiers', { name: `Shared ${Date.now()}`, thumbnailHeights: [200] }, adminA)).json
+    const created = await viaA.post('/admin/users', { username: `twin${Date.now()}`, password: 'correct-horse', tierId: tier.id }, adminA)
+    expect(created.status).to.equal(201)
+    const userB = await viaB.login(created.json.username, 'correct-horse')
+    const image = (await viaB.upload(userB, await makeJpeg({ width: 500, height: 400 }), 'twin.jpg')).json
+    expectProblem(await viaB.get(`/images/${image.id}/thumbnails/400`, userB), 403, 'tier_forbids_size')
+
+    await viaA.patch(`/admin/tiers/${tier.id}`, { thumbnailHeights: [200, 400], originalLink: true }, adminA)
+    expect((await viaB.get(`/images/${image.id}/thumbnails/400`, userB)).status).to.equal(200)
+    expect(Object.keys((await viaB.get(`/images/${image.id}`, userB)).json.links)).to.have.members(['thumbnails', 'original'])
+
+    const basic = (await viaA.get('/admin/tiers?limit=100', adminA)).json.results.find((t: { name: string }) => t.name === 'Basic')
+    const adminB = await viaB.login(b.admin.username, b.admin.password)
+    expect((await viaB.patch(`/admin/users/${created.json.id}`, { tierId: basic.id }, adminB)).status).to.equal(200)
+    const userA = await viaA.login(created.json.username, 'correct-horse')
+    expectProblem(await viaA.get(`/images/${image.id}/original`, userA), 403, 'tier_forbids_original')
+    expectProblem(await viaB.get(`/images/${image.id}/original`, userB), 403, 'tier_forbids_original')
+  })
+})
