@@ -78,6 +78,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         publicUrl: config.publicUrl,
         maxUploadBytes: config.maxUploadBytes,
         secureCookies: config.production,
+        trustProxy: config.trustProxy,
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
         metricsToken: config.metricsToken,
         corsOrigins: config.corsOrigins,

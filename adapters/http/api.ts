@@ -47,6 +47,8 @@ export interface HttpSettings {
   readonly maxUploadBytes: number
   /** Cookies get `Secure` in production. */
   readonly secureCookies: boolean
+  /** Behind a reverse proxy: take the client IP and protocol from X-Forwarded-* (rate limits key on the IP). */
+  readonly trustProxy: boolean
   readonly refreshTtlSeconds: number
   readonly metricsToken?: string
   /** Origins allowed by CORS; empty means no cross-origin access. */

@@ -56,7 +56,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
   ]
-  const koa = new Koa({ proxy: false })
+  const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(async (ctx, next) => {
     const requestId = randomUUID()
     ctx.state.log = deps.logger.child({ requestId })

@@ -22,6 +22,7 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
     ({ httpOnly: true, sameSite: 'lax', secure: settings.secureCookies, path, maxAge: maxAgeSeconds * 1000, overwrite: true })
 
   const sendSession = (ctx: Context, session: Session) => {
+    secureCookiesOn(ctx)
     ctx.cookies.set(ACCESS_COOKIE, session.accessToken, cookie(session.expiresIn))
     ctx.cookies.set(REFRESH_COOKIE, session.refreshToken, cookie(session.refreshExpiresIn, REFRESH_PATH))
     ctx.set('Cache-Control', 'no-store')
@@ -32,6 +33,14 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
       expiresIn: session.expiresIn,
       user: meJson(session.user, session.tier),
     }
+  }
+
+  /**
+   * In production TLS ends at a proxy, so the request looks like plain HTTP and the
+   * cookies library would refuse (throw on) a Secure cookie: we know better.
+   */
+  const secureCookiesOn = (ctx: Context) => {
+    if (settings.secureCookies) ctx.cookies.secure = true
   }
 
   const refreshTokenOf = (ctx: Context): string | undefined => {
@@ -52,6 +61,7 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
 
   router.post('/auth/logout', requireUser(api), limit('read'), jsonBody, async (ctx) => {
     await respond(ctx, api.endSession(refreshTokenOf(ctx)), () => {
+      secureCookiesOn(ctx)
       ctx.cookies.set(ACCESS_COOKIE, null, cookie(0))
       ctx.cookies.set(REFRESH_COOKIE, null, cookie(0, REFRESH_PATH))
       ctx.status = 204

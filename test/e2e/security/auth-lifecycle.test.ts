@@ -196,17 +196,8 @@ describe('security e2e: cookies in production', function () {
   before(async () => { server = await startTestServer({ env: { NODE_ENV: 'production' } }) })
   after(() => server?.close())
 
-  it('marks both cookies Secure', async function () {
+  it('marks both cookies Secure, even though TLS ends before the app (plain HTTP here)', async () => {
     const reply = await new Client(server.url).post('/auth/login', { username: server.admin.username, password: server.admin.password })
-    if (reply.status === 500) {
-      // Known bug, reported, not in this suite's files: Koa runs with proxy:false behind the TLS
-      // proxy production needs, so ctx.secure is false and the cookies library throws
-      // "Cannot send secure cookie over unencrypted connection": every production login is a 500.
-      // The fix belongs in adapters/http/routes/auth.ts (ctx.cookies.secure = settings.secureCookies)
-      // or app.ts (trust the proxy). Once fixed, this test asserts the attributes below.
-      console.warn('    SKIPPED: production login answers 500 (secure cookie over plain HTTP); see the comment in this test')
-      this.skip()
-    }
     expect(reply.status).to.equal(200)
     const cookies = setCookies(reply)
     for (const name of ['imgtier_access', 'imgtier_refresh']) {
