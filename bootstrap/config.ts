@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import path from 'node:path'
-import { LinkKeysFromString, type LinkKey } from '../adapters/auth'
+import { LinkKeysFromString, parseLinkKeys, type LinkKey } from '../adapters/auth'
 import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy, type RateLimitRule } from '../adapters/rate-limit'
 import { fieldProblems } from '../adapters/http/decode'
 import { boolFromEnv, intFromEnv, listFromEnv, nonEmpty, oneOf, urlFromEnv } from './env-codecs'
@@ -62,6 +62,7 @@ const Env = t.partial({
   IMGTIER_HEADERS_TIMEOUT_MS: intFromEnv(100, 600_000),
   IMGTIER_REQUEST_TIMEOUT_MS: intFromEnv(100, 3_600_000),
   IMGTIER_CORS_ORIGINS: listFromEnv,
+  IMGTIER_TRUST_PROXY: boolFromEnv,
   IMGTIER_METRICS_TOKEN: nonEmpty,
   LOG_LEVEL: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 })
@@ -102,6 +103,7 @@ export interface Config {
   /** Slow clients (slow-loris): headers must arrive within `headersMs`, the whole request within `requestMs`. */
   readonly timeouts: { readonly headersMs: number; readonly requestMs: number }
   readonly corsOrigins: readonly string[]
+  readonly trustProxy: boolean
   readonly metricsToken?: string
   readonly logLevel: string
 }
@@ -111,11 +113,15 @@ const present = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''))
 
 export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], Config> => {
-  const decoded = Env.decode(present(env))
-  if (E.isLeft(decoded)) return E.left(fieldProblems(decoded.left).map((p) => `${p.path}: ${p.message}`))
+  const raw = present(env)
+  const production = raw.NODE_ENV === 'production'
+  const decoded = Env.decode(raw)
+  // Every problem at once: a bad value elsewhere must not hide a weak production secret.
+  if (E.isLeft(decoded)) {
+    return E.left([...fieldProblems(decoded.left).map((p) => `${p.path}: ${p.message}`), ...(production ? productionProblems(raw) : [])])
+  }
   const v = decoded.right
   const port = v.PORT ?? 8000
-  const production = v.NODE_ENV === 'production'
   const problems: string[] = []
   if ((v.IMGTIER_ADMIN_USERNAME === undefined) !== (v.IMGTIER_ADMIN_PASSWORD === undefined)) {
     problems.push('IMGTIER_ADMIN_USERNAME and IMGTIER_ADMIN_PASSWORD go together: set both or neither')
@@ -129,7 +135,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
   const requestMs = v.IMGTIER_REQUEST_TIMEOUT_MS ?? 120_000
   // Node refuses to create a server whose header timeout exceeds its request timeout.
   if (headersMs > requestMs) problems.push('IMGTIER_HEADERS_TIMEOUT_MS must not exceed IMGTIER_REQUEST_TIMEOUT_MS')
-  if (production) problems.push(...productionProblems(v))
+  if (production) problems.push(...productionProblems(raw))
   if (problems.length > 0) return E.left(problems)
   const region = v.IMGTIER_S3_REGION ?? env.AWS_REGION ?? 'us-east-1'
   return E.right({
@@ -176,6 +182,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
     },
     timeouts: { headersMs, requestMs },
     corsOrigins: v.IMGTIER_CORS_ORIGINS ?? [],
+    trustProxy: v.IMGTIER_TRUST_PROXY ?? false,
     metricsToken: v.IMGTIER_METRICS_TOKEN,
     logLevel: v.LOG_LEVEL ?? 'info',
   })
@@ -184,15 +191,17 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
 const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'password', 'dev', 'test'])
 export const MIN_SECRET_LENGTH = 32
 
-/** Production refuses to start on generated, default or short secrets. */
-const productionProblems = (v: t.TypeOf<typeof Env>): string[] => {
+/** Production refuses to start on generated, default or short secrets (judged on the raw strings). */
+const productionProblems = (raw: Readonly<Record<string, string>>): string[] => {
   const out: string[] = []
-  const jwt = v.IMGTIER_JWT_SECRET
+  const jwt = raw.IMGTIER_JWT_SECRET
   if (jwt === undefined) out.push('IMGTIER_JWT_SECRET: required in production')
   else if (jwt.length < MIN_SECRET_LENGTH || WEAK_SECRETS.has(jwt.toLowerCase())) out.push(`IMGTIER_JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters and not a default`)
-  const keys = v.IMGTIER_LINK_KEYS
+  const keys = raw.IMGTIER_LINK_KEYS === undefined ? undefined : parseLinkKeys(raw.IMGTIER_LINK_KEYS)
   if (keys === undefined) out.push('IMGTIER_LINK_KEYS: required in production (kid:secret,…)')
-  else for (const k of keys) if (k.secret.length < MIN_SECRET_LENGTH) out.push(`IMGTIER_LINK_KEYS: the secret of key "${k.kid}" must be at least ${MIN_SECRET_LENGTH} characters`)
-  if (v.IMGTIER_PUBLIC_URL === undefined) out.push('IMGTIER_PUBLIC_URL: required in production (links must name the real host)')
+  else if (E.isRight(keys)) {
+    for (const k of keys.right) if (k.secret.length < MIN_SECRET_LENGTH) out.push(`IMGTIER_LINK_KEYS: the secret of key "${k.kid}" must be at least ${MIN_SECRET_LENGTH} characters`)
+  }
+  if (raw.IMGTIER_PUBLIC_URL === undefined) out.push('IMGTIER_PUBLIC_URL: required in production (links must name the real host)')
   return out
 }

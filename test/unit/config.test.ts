@@ -1,0 +1,37 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/Either'
+import { loadConfig } from '../../bootstrap/config'
+
+const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] => {
+  const r = loadConfig(env)
+  return E.isLeft(r) ? r.left : []
+}
+
+describe('configuration from the environment', () => {
+  it('runs on no configuration at all, with the documented defaults', () => {
+    const r = loadConfig({})
+    if (E.isLeft(r)) throw new Error(r.left.join('; '))
+    expect(r.right).to.deep.include({ port: 8000, host: '0.0.0.0', publicUrl: 'http://localhost:8000', storage: 'fs', delivery: 'proxy', maxUploadBytes: 20 * 1024 * 1024, maxPixels: 50_000_000, migrateOnStart: true })
+    expect(r.right.thumbnailer).to.deep.equal({ kind: 'inprocess' })
+    expect(r.right.rateLimits.enabled).to.equal(true)
+  })
+
+  it('reports every bad value at once, one line each, naming the variable', () => {
+    const problems = problemsOf({ PORT: '99999', IMGTIER_DELIVERY: 'carrier-pigeon', IMGTIER_RATE_LIMITS: 'maybe' })
+    expect(problems).to.have.length(3)
+    expect(problems.join('\n')).to.match(/^PORT: /m).and.to.match(/^IMGTIER_DELIVERY: /m).and.to.match(/^IMGTIER_RATE_LIMITS: /m)
+  })
+
+  it('refuses combinations that cannot work', () => {
+    expect(problemsOf({ IMGTIER_DELIVERY: 'redirect' }).join()).to.match(/redirect needs IMGTIER_STORAGE=s3/)
+    expect(problemsOf({ IMGTIER_THUMBNAILER: 'lambda', IMGTIER_STORAGE: 's3', IMGTIER_S3_BUCKET: 'b' }).join()).to.match(/IMGTIER_LAMBDA_FUNCTION/)
+    expect(problemsOf({ IMGTIER_ADMIN_USERNAME: 'root' }).join()).to.match(/go together/)
+  })
+
+  it('in production, demands real secrets and reports them even beside other bad values', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', IMGTIER_JWT_SECRET: 'changeme', PORT: 'x' })
+    expect(problems.join('\n')).to.match(/^PORT: /m).and.to.match(/IMGTIER_JWT_SECRET: must be at least 32/).and.to.match(/IMGTIER_LINK_KEYS: required/).and.to.match(/IMGTIER_PUBLIC_URL: required/)
+    const ok = loadConfig({ NODE_ENV: 'production', IMGTIER_JWT_SECRET: 'a'.repeat(40), IMGTIER_LINK_KEYS: `k1:${'b'.repeat(40)}`, IMGTIER_PUBLIC_URL: 'https://img.example.com/' })
+    expect(E.isRight(ok) && ok.right.publicUrl).to.equal('https://img.example.com')
+  })
+})
