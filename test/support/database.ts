@@ -6,14 +6,14 @@
  * On a server (1 or 2) every call creates its own uniquely named database and drops
  * it on close, so parallel runs and other engineers' suites never share rows.
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import knexFactory, { type Knex } from 'knex'
-import { databaseFromKnex, openDatabase, pgliteInstanceConfig, type Database } from '../../adapters/persistence/database'
-import { migrateLatest } from '../../adapters/persistence/migrate'
+import { openDatabase, type Database } from '../../adapters/persistence/database'
+import { migrationSource } from '../../adapters/persistence/migrations'
 import { reportService } from './services'
 
 export interface PostgresServer {
@@ -115,23 +115,57 @@ export const freshPostgres = async (opts: { migrate?: boolean } = {}): Promise<D
   }
 }
 
-// A fresh PGlite costs seconds (initdb in WASM) and the migrations more; a clone of an
-// in-memory, already-migrated template costs a fraction of that. The template lives
-// as long as the process and is never handed out.
-let templateOnce: Promise<{ readonly pglite: PGlite; readonly knex: Knex }> | undefined
-const template = () =>
+// A fresh PGlite costs seconds (initdb in WASM, then the migrations). Copying an
+// already-migrated data directory and opening the copy is several times cheaper and
+// cheaper than PGlite's own clone() (bench/persistence-pglite-start.ts). The template
+// is shared by every test process on the machine and rebuilt whenever a migration's
+// code or the PGlite version changes (its fingerprint names the directory); it is
+// built aside and renamed into place, so concurrent runs never see half of one.
+const templateFingerprint = async (): Promise<string> => {
+  const hash = createHash('sha256')
+  hash.update(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json')))
+  for (const m of await migrationSource.getMigrations([])) {
+    const migration = await migrationSource.getMigration(m)
+    hash.update(`${migrationSource.getMigrationName(m)}\n${String(migration.up)}\n${String(migration.down)}\n`)
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+let templateOnce: Promise<string> | undefined
+const pgliteTemplate = (): Promise<string> =>
   (templateOnce ??= (async () => {
-    const pglite = new PGlite()
-    const knex = knexFactory(pgliteInstanceConfig(pglite))
-    await migrateLatest(knex)
-    return { pglite, knex }
+    const dir = join(tmpdir(), `imgtier-pglite-template-${await templateFingerprint()}`)
+    if (existsSync(dir)) return dir
+    const building = await mkdtemp(join(tmpdir(), 'imgtier-pglite-building-'))
+    try {
+      await (await openDatabase({ pgliteDir: building, migrate: true })).close()
+      await rename(building, dir)
+    } catch (e) {
+      await rm(building, { recursive: true, force: true })
+      // Another process renamed its template into place first: use that one.
+      if (!existsSync(dir)) throw e
+    }
+    return dir
   })())
 
-/** A fresh, migrated, in-memory PGlite. */
+/** A fresh, migrated PGlite in its own temporary directory, removed on close. */
 export const freshPglite = async (): Promise<Database> => {
-  reportService('pglite', 'embedded PGlite, in memory, cloned from one migrated template')
-  const pglite = await (await template()).pglite.clone()
-  return databaseFromKnex(knexFactory(pgliteInstanceConfig(pglite)), 'pglite')
+  reportService('pglite', 'embedded PGlite, a copy of one migrated template directory per harness')
+  const copy = await mkdtemp(join(tmpdir(), 'imgtier-pglite-fresh-'))
+  try {
+    await cp(await pgliteTemplate(), copy, { recursive: true })
+    const db = await openDatabase({ pgliteDir: copy })
+    return {
+      ...db,
+      close: async () => {
+        await db.close()
+        await rm(copy, { recursive: true, force: true })
+      },
+    }
+  } catch (e) {
+    await rm(copy, { recursive: true, force: true })
+    throw e
+  }
 }
 
 /** A fresh, migrated database of the configured kind: real Postgres when found, else PGlite. */
@@ -141,12 +175,9 @@ export const freshDatabase = async (): Promise<Database> => {
   return (await freshPostgres()) ?? freshPglite()
 }
 
-/** Closes the admin connection and the PGlite template (mocha --exit would also end them). */
+/** Closes the admin connection (mocha --exit would also end it). */
 export const closeTestDatabases = async (): Promise<void> => {
   const a = adminOnce
-  const t = templateOnce
   adminOnce = undefined
-  templateOnce = undefined
   if (a) await a.destroy()
-  if (t) await (await t).knex.destroy()
 }
