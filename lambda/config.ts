@@ -25,6 +25,8 @@ export const LambdaEnv = t.intersection([
     // an environment object without touching process.env.
     AWS_ACCESS_KEY_ID: NonEmpty,
     AWS_SECRET_ACCESS_KEY: NonEmpty,
+    // The Lambda runtime's execution-role credentials are temporary: without the token S3 refuses them.
+    AWS_SESSION_TOKEN: NonEmpty,
   }),
 ])
 
@@ -46,7 +48,7 @@ export const lambdaSettings = (env: Record<string, string | undefined>): LambdaS
         ...(e.IMGTIER_S3_REGION ? { region: e.IMGTIER_S3_REGION } : {}),
         ...(e.IMGTIER_S3_FORCE_PATH_STYLE ? { forcePathStyle: e.IMGTIER_S3_FORCE_PATH_STYLE === 'true' } : {}),
         ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
-          ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } }
+          ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } }
           : {}),
       },
     })),

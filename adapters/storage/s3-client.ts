@@ -7,7 +7,8 @@ export interface S3Settings {
   readonly endpoint?: string
   readonly region?: string
   readonly forcePathStyle?: boolean
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** sessionToken: temporary credentials (a Lambda's execution role) are refused without it. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
 }
 
 /**
