@@ -23,7 +23,8 @@ export interface OpenDatabaseOptions {
 
 export const postgresConfig = (url: string): Knex.Config => ({
   client: 'pg',
-  connection: url,
+  // A database that does not answer should fail /readyz in seconds, not hang it.
+  connection: { connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'imgtier' },
   // min 0: an idle instance holds no connections; 10 stays well under Postgres'
   // default max_connections (100) with several instances.
   pool: { min: 0, max: 10 },
