@@ -25,6 +25,14 @@ export interface DeliveryDeps {
 
 type DeliveryError = RenderFailed | BlobNotFound | InfrastructureFailure
 
+/** What the client asked for and may be given. */
+export interface DeliveryRequest {
+  readonly ifNoneMatch?: string
+  readonly method: 'GET' | 'HEAD'
+  /** No presigned URL may outlive this (an expiring link's remaining seconds). */
+  readonly maxSeconds: number
+}
+
 /** Strong validators derived from content: no storage round trip is needed to answer 304. */
 export const originalEtag = (image: Image): string => `"${image.sha256}"`
 export const thumbnailEtag = (image: Image, height: number): string => `"${image.sha256.slice(0, 32)}-h${height}"`
@@ -41,24 +49,27 @@ export const matchesIfNoneMatch = (header: string | undefined, etag: string): bo
 export const PRESIGN_MAX_SECONDS = 300
 
 const redirectTo = (
-  storage: BlobStorage, key: string, etag: string, contentType: string, seconds: number,
-): TE.TaskEither<DeliveryError, Delivery> =>
-  storage.presignGet
+  storage: BlobStorage, key: string, etag: string, contentType: string, req: DeliveryRequest,
+): TE.TaskEither<DeliveryError, Delivery> => {
+  const seconds = req.maxSeconds
+  return storage.presignGet
     ? pipe(
         storage.presignGet(key, Math.max(1, Math.min(seconds, PRESIGN_MAX_SECONDS)), {
+          method: req.method,
           contentType,
           cacheControl: `private, max-age=${Math.max(0, Math.min(seconds, PRESIGN_MAX_SECONDS))}`,
         }),
         TE.map((url): Delivery => ({ _tag: 'Redirect', etag, url })),
       )
     : TE.left({ _tag: 'InfrastructureFailure', what: 'redirect delivery needs a store that presigns', cause: undefined })
+}
 
-export const deliverOriginal = (deps: DeliveryDeps, image: Image, ifNoneMatch: string | undefined, maxSeconds: number) => {
+export const deliverOriginal = (deps: DeliveryDeps, image: Image, req: DeliveryRequest) => {
   const etag = originalEtag(image)
-  if (matchesIfNoneMatch(ifNoneMatch, etag)) return TE.right<DeliveryError, Delivery>({ _tag: 'NotModified', etag })
+  if (matchesIfNoneMatch(req.ifNoneMatch, etag)) return TE.right<DeliveryError, Delivery>({ _tag: 'NotModified', etag })
   const contentType = contentTypeOf(image.format)
   const key = originalKey(image.id)
-  if (deps.delivery === 'redirect') return redirectTo(deps.originals, key, etag, contentType, maxSeconds)
+  if (deps.delivery === 'redirect') return redirectTo(deps.originals, key, etag, contentType, req)
   return pipe(
     deps.originals.get(key),
     TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })),
@@ -82,17 +93,17 @@ const render = (deps: DeliveryDeps, image: Image, height: number): TE.TaskEither
 }
 
 export const deliverThumbnail = (
-  deps: DeliveryDeps, image: Image, height: number, ifNoneMatch: string | undefined, maxSeconds: number,
+  deps: DeliveryDeps, image: Image, height: number, req: DeliveryRequest,
 ): TE.TaskEither<DeliveryError, Delivery> => {
   const etag = thumbnailEtag(image, height)
-  if (matchesIfNoneMatch(ifNoneMatch, etag)) return TE.right({ _tag: 'NotModified', etag })
+  if (matchesIfNoneMatch(req.ifNoneMatch, etag)) return TE.right({ _tag: 'NotModified', etag })
   const key = thumbnailKey(image.id, height)
   const contentType = contentTypeOf(image.format)
   if (deps.delivery === 'redirect') {
     return pipe(
       deps.thumbnails.exists(key),
       TE.chainW((cached) => (cached ? TE.right(undefined) : render(deps, image, height))),
-      TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, maxSeconds)),
+      TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, req)),
     )
   }
   const read = pipe(deps.thumbnails.get(key), TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })))

@@ -40,7 +40,7 @@ export const s3Presigner = (client: S3Client, bucket: string, opts: { presigner?
     const hostname = o.pathStyle ? o.hostname : `${bucket}.${o.hostname}`
     const path = o.pathStyle ? `${o.basePath}/${bucket}/${encodedKey}` : `${o.basePath}/${encodedKey}`
     const request: Unsigned = {
-      method: 'GET',
+      method: headers.method ?? 'GET',
       protocol: o.protocol,
       hostname,
       ...(o.port !== undefined ? { port: o.port } : {}),

@@ -32,6 +32,8 @@ export interface BlobStorage {
 }
 
 export interface PresignHeaders {
+  /** The method the URL will be used with: it is part of the signature (HEAD needs its own). */
+  readonly method?: 'GET' | 'HEAD'
   readonly contentType: string
   readonly cacheControl: string
   readonly contentDisposition?: string

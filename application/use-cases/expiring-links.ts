@@ -63,7 +63,7 @@ export interface OpenedLink {
  * allows it, or who was deactivated (403 revoked).
  */
 export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; images: ImageRepository; users: UserRepository; clock: Clock }) =>
-  (cmd: { token: string; ifNoneMatch?: string }): TE.TaskEither<OpenLinkError, OpenedLink> => {
+  (cmd: { token: string; ifNoneMatch?: string; method?: 'GET' | 'HEAD' }): TE.TaskEither<OpenLinkError, OpenedLink> => {
     const now = deps.clock.now()
     return pipe(
       TE.fromEither(deps.signer.verify(cmd.token)),
@@ -82,9 +82,10 @@ export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; imag
       ),
       TE.chainW(({ claims, image }) => {
         const remainingSeconds = Math.max(1, Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000))
+        const req = { ifNoneMatch: cmd.ifNoneMatch, method: cmd.method ?? 'GET', maxSeconds: remainingSeconds }
         const delivery = claims.variant.kind === 'original'
-          ? deliverOriginal(deps, image, cmd.ifNoneMatch, remainingSeconds)
-          : deliverThumbnail(deps, image, claims.variant.height, cmd.ifNoneMatch, remainingSeconds)
+          ? deliverOriginal(deps, image, req)
+          : deliverThumbnail(deps, image, claims.variant.height, req)
         return TE.map((d: Delivery): OpenedLink => ({ delivery: d, remainingSeconds }))(delivery)
       }),
     )

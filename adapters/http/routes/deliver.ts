@@ -14,9 +14,10 @@ export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: str
       ctx.status = 304
       return
     case 'Redirect':
+      // Body first: Koa turns a null body set after the status into a 204.
+      ctx.body = null
       ctx.status = 302
       ctx.set('Location', delivery.url)
-      ctx.body = null
       return
     case 'Bytes':
       ctx.status = 200
@@ -24,6 +25,12 @@ export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: str
       ctx.body = delivery.bytes
   }
 }
+
+/** The conditional and method parts of a bytes request (HEAD gets a HEAD-signed redirect). */
+export const conditional = (ctx: Context): { ifNoneMatch?: string; method: 'GET' | 'HEAD' } => ({
+  ifNoneMatch: ctx.get('if-none-match') || undefined,
+  method: ctx.method === 'HEAD' ? 'HEAD' : 'GET',
+})
 
 /** Owner routes: cacheable only privately and only after revalidation (ETag makes that cheap). */
 export const OWNER_CACHE_CONTROL = 'private, no-cache'

@@ -9,7 +9,7 @@ import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond } from '../respond'
 import { envelope, imageJson } from '../serialize'
-import { OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
+import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
 
 export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
@@ -59,13 +59,13 @@ export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
 
   router.get('/:id/thumbnails/:height', limit('read'), async (ctx) => {
     const { user, tier } = principalOf(ctx)
-    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', height: ctx.params.height ?? '', ifNoneMatch: ctx.get('if-none-match') || undefined }
+    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', height: ctx.params.height ?? '', ...conditional(ctx) }
     await respond(ctx, api.getThumbnail(cmd), (delivery) => sendDelivery(ctx, delivery, OWNER_CACHE_CONTROL))
   })
 
   router.get('/:id/original', limit('read'), async (ctx) => {
     const { user, tier } = principalOf(ctx)
-    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', ifNoneMatch: ctx.get('if-none-match') || undefined }
+    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', ...conditional(ctx) }
     await respond(ctx, api.getOriginal(cmd), (delivery) => sendDelivery(ctx, delivery, OWNER_CACHE_CONTROL))
   })
 

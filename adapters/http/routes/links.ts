@@ -2,7 +2,7 @@ import Router from '@koa/router'
 import type { HttpApi } from '../api'
 import type { Limit } from '../rate-limit'
 import { respond } from '../respond'
-import { sendDelivery } from './deliver'
+import { conditional, sendDelivery } from './deliver'
 
 /** Never longer than the link lives, and short, so a revoked link stops being served soon. */
 const LINK_CACHE_MAX_SECONDS = 300
@@ -10,7 +10,7 @@ const LINK_CACHE_MAX_SECONDS = 300
 export const linkRoutes = (api: HttpApi, limit: Limit): Router => {
   const router = new Router()
   router.get('/links/:token', limit('read'), async (ctx) => {
-    const cmd = { token: ctx.params.token ?? '', ifNoneMatch: ctx.get('if-none-match') || undefined }
+    const cmd = { token: ctx.params.token ?? '', ...conditional(ctx) }
     await respond(ctx, api.openExpiringLink(cmd), ({ delivery, remainingSeconds }) => {
       ctx.set('Referrer-Policy', 'no-referrer')
       sendDelivery(ctx, delivery, `private, max-age=${Math.min(remainingSeconds, LINK_CACHE_MAX_SECONDS)}`)
