@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino'
 import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
 import type { Clock } from '../application/ports/runtime'
 import type { PasswordHasher } from '../application/ports/security'
+import { purgeDeletedImages, type PurgeReport } from '../application/use-cases/delete-image'
 import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/ensure-admin'
 import { scryptPasswordHasher } from '../adapters/auth'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
@@ -39,6 +40,8 @@ export interface Imgtier {
   readonly database: Database
   readonly logger: Logger
   readonly admin: EnsureAdminResult
+  /** Finishes deletions whose blob removal failed (also run at start and every minute). */
+  purgeDeletedImages(): Promise<PurgeReport>
   /** Starts listening; resolves with the bound server (port 0 picks a free one). */
   listen(port?: number, host?: string): Promise<Server>
   close(): Promise<void>
@@ -88,9 +91,20 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         { name: 'storage', check: async () => { const r = await storage.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
       ],
     })
+    const purge = async (): Promise<PurgeReport> => {
+      const report = await purgeDeletedImages(deps)(PURGE_BATCH)()
+      if (E.isLeft(report)) throw new Error(`purge sweep: ${report.left.what}`)
+      if (report.right.purged > 0 || report.right.failed.length > 0) logger.info({ ...report.right }, 'purge sweep')
+      return report.right
+    }
+    await purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
+    const sweep = setInterval(() => { purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
+    sweep.unref()
+    cleanups.push(async () => clearInterval(sweep))
     let server: Server | undefined
     return {
       config, http, api, deps, database, logger, admin,
+      purgeDeletedImages: purge,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
         const { headersMs, requestMs } = config.timeouts
         // Slow clients may not hold a connection forever (slow-loris). Node only enforces these
@@ -116,6 +130,9 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     throw err
   }
 }
+
+const PURGE_BATCH = 100
+const PURGE_EVERY_MS = 60_000
 
 const ensureAdminAtStart = async (deps: UseCaseDeps, config: Config): Promise<EnsureAdminResult> => {
   const result = await ensureAdmin({ ...deps, randomPassword: () => randomBytes(18).toString('base64url') })(config.admin)()

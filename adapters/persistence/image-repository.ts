@@ -7,7 +7,7 @@ import { isUuid } from '../../domain/ids'
 import type { Image } from '../../domain/image'
 import { imageFromRow, imageToRow } from './mappers'
 import { ImageRow } from './models'
-import { countOf, deletedCount } from './rows'
+import { countOf, affectedRows } from './rows'
 import { run } from './run'
 
 const notFound: ImageNotFound = { _tag: 'ImageNotFound' }
@@ -19,7 +19,10 @@ const found = (row: ImageRow | undefined): TE.TaskEither<ImageNotFound, Image> =
   row === undefined ? TE.left(notFound) : TE.right(imageFromRow(row))
 
 export const objectionImageRepository = (knex: Knex): ImageRepository => {
-  const countOwned = async (ownerId: string) => countOf(await knex('images').where('owner_id', ownerId).count({ n: '*' }))
+  // Images being deleted are invisible to every read (their links die with the mark).
+  const live = () => ImageRow.query(knex).whereNull('deleting_since')
+  const countOwned = async (ownerId: string) =>
+    countOf(await knex('images').where('owner_id', ownerId).whereNull('deleting_since').count({ n: '*' }))
 
   /**
    * One keyset page. Walks the (owner_id, created_at desc, id desc) index with a
@@ -29,7 +32,7 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
    * `hasMore` then means there are still newer rows.
    */
   const keysetPage = async (ownerId: string, w: KeysetWindow) => {
-    const q = ImageRow.query(knex).where('owner_id', ownerId)
+    const q = live().where('owner_id', ownerId)
     if (w.after !== undefined) q.whereRaw('(created_at, id) < (?, ?)', [w.after.createdAt, w.after.id])
     if (w.before !== undefined) q.whereRaw('(created_at, id) > (?, ?)', [w.before.createdAt, w.before.id])
     const backwards = w.before !== undefined
@@ -48,19 +51,19 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
     findOwned: (ownerId, id) =>
       isUuid(id) && isUuid(ownerId)
         ? pipe(
-            run('find owned image', async () => ImageRow.query(knex).findById(id).where('owner_id', ownerId)),
+            run('find owned image', async () => live().findById(id).where('owner_id', ownerId)),
             TE.chainW(found),
           )
         : TE.left(notFound),
 
     get: (id) =>
-      isUuid(id) ? pipe(run('get image', async () => ImageRow.query(knex).findById(id)), TE.chainW(found)) : TE.left(notFound),
+      isUuid(id) ? pipe(run('get image', async () => live().findById(id)), TE.chainW(found)) : TE.left(notFound),
 
     listByOwner: (ownerId, window) =>
       isUuid(ownerId)
         ? run('list images', async () => {
             const [rows, count] = await Promise.all([
-              ImageRow.query(knex).where('owner_id', ownerId).orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset),
+              live().where('owner_id', ownerId).orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset),
               countOwned(ownerId),
             ])
             return { count, results: rows.map(imageFromRow) }
@@ -83,6 +86,22 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
           })
         : TE.right([]),
 
-    delete: (id) => (isUuid(id) ? run('delete image', async () => deletedCount(await ImageRow.query(knex).deleteById(id)) > 0) : TE.right(false)),
+    markDeleting: (id, at) =>
+      isUuid(id)
+        ? run('mark image deleting', async () => affectedRows(await knex('images').where('id', id).whereNull('deleting_since').update({ deleting_since: at })) > 0)
+        : TE.right(false),
+
+    markOwnerDeleting: (ownerId, at) =>
+      isUuid(ownerId)
+        ? run('mark owner images deleting', async () => affectedRows(await knex('images').where('owner_id', ownerId).whereNull('deleting_since').update({ deleting_since: at })))
+        : TE.right(0),
+
+    listDeleting: (limit) =>
+      run('list images being deleted', async () => {
+        const rows: unknown[] = await knex('images').whereNotNull('deleting_since').orderBy('deleting_since').limit(limit).pluck('id')
+        return rows.filter((id): id is string => typeof id === 'string')
+      }),
+
+    delete: (id) => (isUuid(id) ? run('delete image', async () => affectedRows(await ImageRow.query(knex).deleteById(id)) > 0) : TE.right(false)),
   }
 }

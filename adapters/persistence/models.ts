@@ -42,6 +42,7 @@ export class ImageRow extends Model {
   declare bytes: unknown
   declare sha256: string
   declare created_at: unknown
+  declare deleting_since: unknown
 }
 
 export class RefreshTokenRow extends Model {

@@ -76,11 +76,11 @@ export const UNIQUE_VIOLATION = '23505'
 export const FOREIGN_KEY_VIOLATION = '23503'
 
 /**
- * Rows changed by a DELETE. `pg` gives a number; knex-pglite names the command `DEL`
+ * Rows changed by a DELETE or UPDATE. `pg` gives a number; knex-pglite names the command `DEL`
  * rather than `DELETE`, so knex hands back the raw result and its `rowCount` instead.
  * Typed `unknown` on purpose: the declared `number` is not what PGlite delivers.
  */
-export const deletedCount = (u: unknown): number => {
+export const affectedRows = (u: unknown): number => {
   if (typeof u === 'number') return u
   if (typeof u === 'object' && u !== null && 'rowCount' in u) return toNumber(u.rowCount, 'deleted row count')
   throw new RowShapeError('deleted row count', u)

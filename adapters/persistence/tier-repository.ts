@@ -8,7 +8,7 @@ import { isUuid } from '../../domain/ids'
 import type { Tier } from '../../domain/tier'
 import { tierFromRow, tierToRow } from './mappers'
 import { TierRow } from './models'
-import { countOf, deletedCount, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError } from './rows'
+import { countOf, affectedRows, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError } from './rows'
 import { run } from './run'
 
 const notFound: TierNotFound = { _tag: 'TierNotFound' }
@@ -68,7 +68,7 @@ export const objectionTierRepository = (knex: Knex): TierRepository => ({
               knex.transaction(async (trx): Promise<TierNotFound | TierInUse | undefined> => {
                 const users = countOf(await trx('users').where('tier_id', id).count({ n: '*' }))
                 if (users > 0) return { _tag: 'TierInUse', users }
-                return deletedCount(await TierRow.query(trx).deleteById(id)) === 0 ? notFound : undefined
+                return affectedRows(await TierRow.query(trx).deleteById(id)) === 0 ? notFound : undefined
               }),
             // A user moved onto the tier after the count: the FK's RESTRICT still refuses.
             (e) => (e.code === FOREIGN_KEY_VIOLATION ? ({ _tag: 'TierInUse', users: 1 } satisfies TierInUse) : undefined),

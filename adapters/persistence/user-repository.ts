@@ -8,7 +8,7 @@ import { isUuid } from '../../domain/ids'
 import type { User } from '../../domain/user'
 import { tierFromRow, userFromRow, userToRow } from './mappers'
 import { UserRow } from './models'
-import { countOf, deletedCount, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError } from './rows'
+import { countOf, affectedRows, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError } from './rows'
 import { run } from './run'
 
 const notFound: UserNotFound = { _tag: 'UserNotFound' }
@@ -93,7 +93,7 @@ export const objectionUserRepository = (knex: Knex): UserRepository => ({
 
   delete: (id) =>
     pipe(
-      isUuid(id) ? run('delete user', async () => deletedCount(await UserRow.query(knex).deleteById(id))) : TE.right(0),
+      isUuid(id) ? run('delete user', async () => affectedRows(await UserRow.query(knex).deleteById(id))) : TE.right(0),
       TE.chainW((deleted) => (deleted === 0 ? TE.left(notFound) : TE.right(undefined))),
     ),
 })

@@ -57,8 +57,18 @@ export interface ImageRepository {
   listByOwner(ownerId: string, window: OffsetWindow): TE.TaskEither<Infra, Counted<Image>>
   /** Newest first, keyset-paginated; results always in newest-first order. */
   listByOwnerKeyset(ownerId: string, window: KeysetWindow): TE.TaskEither<Infra, Counted<Image> & { readonly hasMore: boolean }>
+  /** Every image of the owner, marked for deletion or not. */
   listIdsByOwner(ownerId: string): TE.TaskEither<Infra, readonly string[]>
-  /** Idempotent: true when a row was removed. */
+  /**
+   * The first step of a deletion: from now on every read above skips the image (so
+   * its links die) while its blobs are removed. False when it was not there or marked.
+   */
+  markDeleting(id: string, at: Date): TE.TaskEither<Infra, boolean>
+  /** Marks all of an owner's images (deleting the user). */
+  markOwnerDeleting(ownerId: string, at: Date): TE.TaskEither<Infra, number>
+  /** Images marked longest ago, whose blobs may still need removing (the purge sweep). */
+  listDeleting(limit: number): TE.TaskEither<Infra, readonly string[]>
+  /** The last step of a deletion. Idempotent: true when a row was removed. */
   delete(id: string): TE.TaskEither<Infra, boolean>
 }
 

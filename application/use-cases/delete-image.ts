@@ -1,26 +1,67 @@
 import { pipe } from 'fp-ts/function'
+import * as A from 'fp-ts/ReadonlyArray'
+import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import type { ImageNotFound, InfrastructureFailure } from '../../domain/errors'
 import { originalKey, thumbnailPrefix } from '../../domain/image'
 import type { BlobStorage } from '../ports/blobs'
 import type { ImageRepository } from '../ports/repositories'
+import type { Clock } from '../ports/runtime'
 
 export interface BlobsOfImages { readonly originals: BlobStorage; readonly thumbnails: BlobStorage }
+type PurgeDeps = BlobsOfImages & { readonly images: ImageRepository }
 
-/**
- * Row first, then blobs: once the row is gone nothing can reach the image (its
- * expiring links die with it); blob removal is idempotent, so a retry finishes it.
- */
-export const removeImageBlobs = (blobs: BlobsOfImages, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
+/** Thumbnails, then the original: both idempotent, so a retry finishes a half-done removal. */
+const removeImageBlobs = (blobs: BlobsOfImages, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
   pipe(
     blobs.thumbnails.deletePrefix(thumbnailPrefix(imageId)),
     TE.chain(() => blobs.originals.delete(originalKey(imageId))),
   )
 
-export const deleteImage = (deps: BlobsOfImages & { images: ImageRepository }) =>
-  (cmd: { ownerId: string; imageId: string }): TE.TaskEither<ImageNotFound | InfrastructureFailure, void> =>
+/**
+ * The end of a deletion whose mark is written: blobs first, the row last, so a failure
+ * in between leaves a marked row (invisible, and found again by the sweep), never a
+ * blob that no row accounts for.
+ */
+export const purgeImage = (deps: PurgeDeps, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
+  pipe(removeImageBlobs(deps, imageId), TE.chain(() => deps.images.delete(imageId)), TE.map(() => undefined))
+
+export interface Deletion {
+  /** False when the blobs could not be removed yet: the purge sweep will finish it. */
+  readonly complete: boolean
+}
+
+/**
+ * Marks the image (the commit point: from here it is gone for its owner and its
+ * expiring links die), then purges it. A purge failure does not undo the deletion.
+ */
+export const deleteImage = (deps: PurgeDeps & { clock: Clock }) =>
+  (cmd: { ownerId: string; imageId: string }): TE.TaskEither<ImageNotFound | InfrastructureFailure, Deletion> =>
     pipe(
       deps.images.findOwned(cmd.ownerId, cmd.imageId),
-      TE.chainW((image) => deps.images.delete(image.id)),
-      TE.chainW(() => removeImageBlobs(deps, cmd.imageId)),
+      TE.chainW((image) => deps.images.markDeleting(image.id, deps.clock.now())),
+      TE.chainTaskK(() => completeDeletion(deps, cmd.imageId)),
+    )
+
+const completeDeletion = (deps: PurgeDeps, imageId: string): T.Task<Deletion> =>
+  pipe(purgeImage(deps, imageId), TE.match((): Deletion => ({ complete: false }), (): Deletion => ({ complete: true })))
+
+export interface PurgeReport { readonly purged: number; readonly failed: readonly string[] }
+
+/** The sweep: finishes deletions whose blobs could not be removed at the time. */
+export const purgeDeletedImages = (deps: PurgeDeps) =>
+  (limit = 100): TE.TaskEither<InfrastructureFailure, PurgeReport> =>
+    pipe(
+      deps.images.listDeleting(limit),
+      TE.chainTaskK((ids) =>
+        pipe(
+          ids,
+          A.map((id) => pipe(completeDeletion(deps, id), T.map((d) => ({ id, ...d })))),
+          A.sequence(T.ApplicativeSeq),
+        ),
+      ),
+      TE.map((outcomes) => ({
+        purged: outcomes.filter((o) => o.complete).length,
+        failed: outcomes.filter((o) => !o.complete).map((o) => o.id),
+      })),
     )

@@ -9,7 +9,7 @@ import type { Role, User } from '../../domain/user'
 import type { Counted, ImageRepository, OffsetWindow, RefreshTokenRepository, TierRepository, UserRepository } from '../ports/repositories'
 import type { Clock, IdGenerator } from '../ports/runtime'
 import type { PasswordHasher } from '../ports/security'
-import { removeImageBlobs, type BlobsOfImages } from './delete-image'
+import { purgeImage, type BlobsOfImages } from './delete-image'
 import { revokeAllSessions } from './sessions'
 
 export const DEFAULT_TIER_NAME = 'Basic'
@@ -108,15 +108,19 @@ export const updateUser = (deps: UserDeps & { refreshTokens: RefreshTokenReposit
       }),
     )
 
-/** Removes the user, their images (rows, then blobs) and sessions. */
-export const deleteUser = (deps: BlobsOfImages & { users: UserRepository; images: ImageRepository }) =>
+/**
+ * Removes the user with their images and sessions. Their images are marked first (gone
+ * at once), then purged one by one; the user row goes last, so a failure leaves the
+ * user to delete again and no blob behind.
+ */
+export const deleteUser = (deps: BlobsOfImages & { users: UserRepository; images: ImageRepository; clock: Clock }) =>
   (actorId: string, id: string): TE.TaskEither<UserNotFound | CannotChangeOwnAccount | InfrastructureFailure, void> =>
     id === actorId
       ? TE.left({ _tag: 'CannotChangeOwnAccount', reason: 'you cannot delete yourself' })
       : pipe(
           deps.users.get(id),
+          TE.chainW(() => deps.images.markOwnerDeleting(id, deps.clock.now())),
           TE.chainW(() => deps.images.listIdsByOwner(id)),
-          TE.chainFirstW(() => deps.users.delete(id)),
-          TE.chainW((imageIds) => pipe(imageIds, A.traverse(TE.ApplicativeSeq)((imageId) => removeImageBlobs(deps, imageId)))),
-          TE.map(() => undefined),
+          TE.chainW((imageIds) => pipe(imageIds, A.traverse(TE.ApplicativeSeq)((imageId) => purgeImage(deps, imageId)))),
+          TE.chainW(() => deps.users.delete(id)),
         )

@@ -111,4 +111,31 @@ export const imageRepositoryContract = (name: string, makeHarness: MakeRepositor
       expect(await right(h.images.delete('not-a-uuid'))).to.equal(false)
       expect(await left(h.images.get(image.id))).to.deep.equal({ _tag: 'ImageNotFound' })
     })
+
+    it('hides an image from every read once it is marked deleting, and hands it to the sweep', async () => {
+      const { owner, images } = await ownerWith(3)
+      const [marked, kept] = [images[0]!, images[1]!]
+      expect(await right(h.images.markDeleting(marked.id, new Date()))).to.equal(true)
+      expect(await right(h.images.markDeleting(marked.id, new Date()))).to.equal(false)
+      expect(await left(h.images.get(marked.id))).to.deep.equal({ _tag: 'ImageNotFound' })
+      expect(await left(h.images.findOwned(owner.id, marked.id))).to.deep.equal({ _tag: 'ImageNotFound' })
+      const listed = await right(h.images.listByOwner(owner.id, { limit: 10, offset: 0 }))
+      expect(listed.count).to.equal(2)
+      expect(listed.results.map((i) => i.id)).not.to.include(marked.id)
+      const keyset = await right(h.images.listByOwnerKeyset(owner.id, { limit: 10 }))
+      expect(keyset.results.map((i) => i.id)).to.deep.equal(images.slice(1).map((i) => i.id))
+      expect(await right(h.images.listDeleting(1000))).to.include(marked.id).and.not.include(kept.id)
+      expect(await right(h.images.listIdsByOwner(owner.id))).to.include(marked.id) // a user's deletion still finds it
+      expect(await right(h.images.delete(marked.id))).to.equal(true)
+      expect(await right(h.images.listDeleting(1000))).not.to.include(marked.id)
+    })
+
+    it("marks all of an owner's images at once, and nobody else's", async () => {
+      const { owner, images } = await ownerWith(4)
+      const other = await ownerWith(1)
+      expect(await right(h.images.markOwnerDeleting(owner.id, new Date()))).to.equal(4)
+      expect((await right(h.images.listByOwner(owner.id, { limit: 10, offset: 0 }))).count).to.equal(0)
+      expect((await right(h.images.listByOwner(other.owner.id, { limit: 10, offset: 0 }))).count).to.equal(1)
+      expect(await right(h.images.listDeleting(1000))).to.include.members(images.map((i) => i.id))
+    })
   })

@@ -52,7 +52,9 @@ export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
   })
 
   router.delete('/:id', limit('read'), async (ctx) => {
-    await respond(ctx, api.deleteImage({ ownerId: principalOf(ctx).user.id, imageId: ctx.params.id ?? '' }), () => {
+    await respond(ctx, api.deleteImage({ ownerId: principalOf(ctx).user.id, imageId: ctx.params.id ?? '' }), (deletion) => {
+      // Deleted for the client either way; leftover blobs are the purge sweep's to remove.
+      if (!deletion.complete) ctx.state.log?.warn({ imageId: ctx.params.id }, 'image deleted; blob removal deferred to the purge sweep')
       ctx.status = 204
     })
   })

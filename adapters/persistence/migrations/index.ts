@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import * as schema from './20250101000000_schema'
 import * as seedBuiltInTiers from './20250101000001_seed_built_in_tiers'
+import * as imageDeletionMarks from './20250101000002_image_deletion_marks'
 
 interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
 
@@ -9,6 +10,7 @@ interface NamedMigration { readonly name: string; readonly migration: Knex.Migra
 const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20250101000000_schema', migration: schema },
   { name: '20250101000001_seed_built_in_tiers', migration: seedBuiltInTiers },
+  { name: '20250101000002_image_deletion_marks', migration: imageDeletionMarks },
 ]
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {
