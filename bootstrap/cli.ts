@@ -4,7 +4,11 @@ import { migrateLatest, migrateRollback, openDatabase } from '../adapters/persis
 import { loadConfig } from './config'
 
 /** `npm run migrate` and `npm run migrate:rollback [-- --all]`, on the configured database. */
+const COMMANDS = ['migrate', 'migrate:rollback']
+
 const run = async (command: string | undefined, args: readonly string[]): Promise<void> => {
+  // Refuse a typo before paying for a database connection (a cold PGlite takes seconds).
+  if (command === undefined || !COMMANDS.includes(command)) throw new Error(`unknown command "${command ?? ''}"; use ${COMMANDS.join(' or ')}`)
   const config = loadConfig(process.env)
   if (E.isLeft(config)) throw new Error(config.left.join('\n'))
   const db = await openDatabase({ url: config.right.databaseUrl, pgliteDir: path.join(config.right.dataDir, 'pglite') })
