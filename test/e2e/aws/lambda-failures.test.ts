@@ -13,6 +13,7 @@ import sharp from 'sharp'
 import { makeJpeg } from '../../support/images'
 import { Client, expectProblem, type Reply } from '../../support/http'
 import { startTestServer, type TestServer } from '../../support/server'
+import { objectCreatedEvent } from '../../support/s3-events'
 
 type NewUser = Awaited<ReturnType<Client['newUser']>>
 
@@ -24,27 +25,6 @@ const timed = async (run: () => Promise<Reply>): Promise<{ reply: Reply; ms: num
   const reply = await run()
   return { reply, ms: performance.now() - start }
 }
-
-/** An S3 event notification as S3 sends it (event version 2.1), for one PUT. */
-const objectCreatedEvent = (bucket: string, key: string, size: number) => ({
-  Records: [{
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: 'us-east-1',
-    eventTime: new Date().toISOString(),
-    eventName: 'ObjectCreated:Put',
-    userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'imgtier-eager-thumbnails',
-      bucket: { name: bucket, ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: `arn:aws:s3:::${bucket}` },
-      // S3 URL-encodes keys in events (form style); image ids need no encoding, but be faithful.
-      object: { key: encodeURIComponent(key), size, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
-    },
-  }],
-})
 
 describe('Lambda thumbnailer failures and eager rendering over HTTP (aws backend)', function () {
   this.timeout(60_000)

@@ -8,24 +8,8 @@ import { lambdaSettings } from '../../../lambda/config'
 import { run } from '../../contract/blob-storage.contract'
 import { makeJpeg, makePng } from '../../support/images'
 import { type TestS3, freshS3 } from '../../support/s3'
+import { s3Record } from '../../support/s3-events'
 
-/** A record exactly as S3 sends it (eventVersion 2.1), keys URL-encoded with '+' for spaces. */
-const s3Record = (bucket: string, encodedKey: string, eventName = 'ObjectCreated:Put') => ({
-  eventVersion: '2.1',
-  eventSource: 'aws:s3',
-  awsRegion: 'us-east-1',
-  eventTime: '2025-01-01T12:00:00.000Z',
-  eventName,
-  userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
-  requestParameters: { sourceIPAddress: '203.0.113.7' },
-  responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
-  s3: {
-    s3SchemaVersion: '1.0',
-    configurationId: 'imgtier-eager-thumbnails',
-    bucket: { name: bucket, ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: `arn:aws:s3:::${bucket}` },
-    object: { key: encodedKey, size: 1024, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
-  },
-})
 
 describe('lambda/handler', () => {
   let s3: TestS3
@@ -99,7 +83,7 @@ describe('lambda/handler', () => {
       Records: [
         s3Record(bucket, 'thumbnails/pic/16'),
         s3Record('someone-elses-bucket', 'pic'),
-        s3Record(bucket, 'pic', 'ObjectRemoved:Delete'),
+        s3Record(bucket, 'pic', { eventName: 'ObjectRemoved:Delete' }),
         s3Record(bucket, 'plain'),
       ],
     })
