@@ -125,7 +125,7 @@ const server = (): Promise<Server> =>
     return s
   })())
 
-const emptyAndDelete = async (client: S3Client, bucket: string): Promise<void> => {
+export const emptyAndDelete = async (client: S3Client, bucket: string): Promise<void> => {
   for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket })) {
     await Promise.all((page.Contents ?? []).map((o) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key }))))
   }
