@@ -15,8 +15,7 @@ const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /**
  * Budgets shared by every API instance on the same table: that is how several
- * instances agree on one limit. Resolves once the table exists (created if missing;
- * concurrent creation by another instance is tolerated by the library).
+ * instances agree on one limit. Resolves once the table exists.
  *
  * If Postgres fails mid-flight, each instance falls back to an in-memory budget of
  * the same size: limits loosen to per-instance for the outage instead of every
@@ -26,19 +25,30 @@ export const postgresRateLimiter = (options: PostgresRateLimiterOptions): Promis
   checkRule(options)
   if (!TABLE_NAME.test(options.tableName)) throw new Error(`rate limit table name must match ${TABLE_NAME}, got ${options.tableName}`)
   const { points, durationSeconds: duration, keyPrefix } = options
-  return new Promise((resolve, reject) => {
-    // Without this callback a failed CREATE TABLE would be an unhandled rejection.
-    const limiter: RateLimiterPostgres = new RateLimiterPostgres(
-      {
+  return createTable(options.knex, options.tableName).then(() =>
+    fromFlexible(
+      new RateLimiterPostgres({
         storeClient: options.knex,
         storeType: 'knex',
         tableName: options.tableName,
+        tableCreated: true,
         keyPrefix,
         points,
         duration,
         insuranceLimiter: new RateLimiterMemory({ points, duration, keyPrefix }),
-      },
-      (err?: Error) => (err ? reject(err) : resolve(fromFlexible(limiter, points))),
-    )
-  })
+      }),
+      points,
+    ),
+  )
 }
+
+/**
+ * Creates the table the library expects, once, whoever starts first. Two instances
+ * racing on CREATE TABLE IF NOT EXISTS can fail with "relation already exists" (the
+ * catalog race the library only half tolerates), so creation waits on an advisory lock.
+ */
+const createTable = (knex: Knex, tableName: string): Promise<void> =>
+  knex.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`imgtier:rate-limit-table:${tableName}`])
+    await trx.raw(`CREATE TABLE IF NOT EXISTS "${tableName}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`)
+  })
