@@ -8,6 +8,11 @@ export interface BlobStorageHarness {
   readonly storage: BlobStorage
   /** Whether this adapter hands out presigned URLs (S3) or must not pretend to (filesystem). */
   readonly presigns: boolean
+  /**
+   * Whether the store behind the adapter replaces an object whole (S3, our filesystem
+   * adapter's rename). s3rver, the in-process stand-in, writes in place and can tear.
+   */
+  readonly atomicPuts: boolean
   close(): Promise<void>
 }
 
@@ -101,7 +106,11 @@ export const blobStorageContract = (name: string, make: () => Promise<BlobStorag
       expect((await run(h.storage.get(`${ns}/img/200`))).bytes.toString()).to.equal('again')
     })
 
-    it('ends concurrent puts of one key with one whole value', async () => {
+    it('ends concurrent puts of one key with one whole value', async function () {
+      if (!h.atomicPuts) {
+        console.warn(`      ⚠ ${this.test?.title}: DID NOT RUN: the stand-in S3 (s3rver) writes objects in place; a real S3 (TEST_S3_ENDPOINT) runs it`)
+        this.skip()
+      }
       const values = Array.from({ length: 6 }, (_, i) => Buffer.alloc(100_000 + i * 1000, i + 1))
       await Promise.all(values.map((v) => run(h.storage.put(`${ns}/race`, v, 'application/octet-stream'))))
       const got = (await run(h.storage.get(`${ns}/race`))).bytes

@@ -9,7 +9,7 @@ const tempRoot = () => mkdtempSync(path.join(tmpdir(), 'imgtier-blobs-'))
 
 blobStorageContract('filesystem', async () => {
   const root = tempRoot()
-  return { storage: fsBlobStorage(root), presigns: false, close: async () => rmSync(root, { recursive: true, force: true }) }
+  return { storage: fsBlobStorage(root), presigns: false, atomicPuts: true, close: async () => rmSync(root, { recursive: true, force: true }) }
 })
 
 describe('fsBlobStorage', () => {

@@ -8,12 +8,12 @@ import { type TestS3, freshS3, uniqueBucketName } from '../../support/s3'
 
 blobStorageContract('s3', async () => {
   const s3 = await freshS3()
-  return { storage: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket() }), presigns: true, close: () => s3.close() }
+  return { storage: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket() }), presigns: true, atomicPuts: s3.verifiesSignatures, close: () => s3.close() }
 })
 
 blobStorageContract('s3 under a prefix in a shared bucket', async () => {
   const s3 = await freshS3()
-  return { storage: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket(), prefix: 'thumbnails/' }), presigns: true, close: () => s3.close() }
+  return { storage: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket(), prefix: 'thumbnails/' }), presigns: true, atomicPuts: s3.verifiesSignatures, close: () => s3.close() }
 })
 
 /** Real signature and expiry checks need a real S3; a stand-in must not pass for one. */
