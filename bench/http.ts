@@ -2,9 +2,14 @@
  * HTTP throughput and latency of the hot read paths, on the embedded defaults
  * (PGlite + filesystem, in-process sharp), rate limits off. Run on purpose:
  *   node -r @swc-node/register bench/http.ts [seconds=5] [concurrency=16]
+ * With DATABASE_URL set, the same on that Postgres (an empty database: it is migrated).
  * Client and server share this process and the machine's cores: the figures are a
- * floor for one instance, not a capacity plan.
+ * floor for one instance, not a capacity plan. With `--wrk` (Debian's wrk installed)
+ * the load comes from wrk in its own process instead, which measures the server, not
+ * Node's fetch client.
  */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,10 +32,23 @@ const Login = t.type({ accessToken: t.string })
 const Created = t.type({ id: t.string })
 const Link = t.type({ url: t.string })
 
-const seconds = Number(process.argv[2] ?? 5)
-const concurrency = Number(process.argv[3] ?? 16)
+const args = process.argv.slice(2).filter((a) => a !== '--wrk')
+const useWrk = process.argv.includes('--wrk')
+const seconds = Number(args[0] ?? 5)
+const concurrency = Number(args[1] ?? 16)
+
+/** wrk's own summary: requests per second and latency percentiles. Async: the server shares this event loop. */
+const measureWithWrk = async (name: string, url: string, headers: Record<string, string>) => {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`])
+  const { stdout: out } = await promisify(execFile)('wrk', ['-t2', `-c${concurrency}`, `-d${seconds}s`, '--latency', ...headerArgs, url])
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? '?'
+  const pct = (p: string) => new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(out)?.[1] ?? '?'
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0'
+  console.log(`${name.padEnd(34)} ${Number(rps).toFixed(0).padStart(6)} req/s   p50 ${pct('50')}   p99 ${pct('99')}   errors ${non2xx}`)
+}
 
 const measure = async (name: string, url: string, headers: Record<string, string>) => {
+  if (useWrk) return measureWithWrk(name, url, headers)
   const latencies: number[] = []
   let errors = 0
   const end = Date.now() + seconds * 1000
@@ -56,6 +74,7 @@ const main = async () => {
     PORT: String(port), HOST: '127.0.0.1', IMGTIER_DATA_DIR: dataDir, IMGTIER_RATE_LIMITS: 'off',
     IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'silent',
     IMGTIER_JWT_SECRET: randomBytes(32).toString('hex'), IMGTIER_LINK_KEYS: `b1:${randomBytes(32).toString('hex')}`,
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   })
   if (E.isLeft(config)) throw new Error(config.left.join('\n'))
   const app = await createImgtier(config.right, { logger: pino({ level: 'silent' }) })
@@ -77,7 +96,7 @@ const main = async () => {
     const link = await decode(Link, fetch(`${base}/images/${image.id}/thumbnails/200/expiring-links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ expiresIn: 3600 }) }))
     const etag = (await fetch(`${base}/images/${image.id}/thumbnails/400`, { headers: auth })).headers.get('etag') ?? ''
 
-    console.log(`imgtier HTTP bench: ${seconds} s per route, ${concurrency} concurrent clients, node ${process.version}, database ${app.database.kind}`)
+    console.log(`imgtier HTTP bench: ${seconds} s per route, ${concurrency} concurrent clients (${useWrk ? 'wrk' : 'in-process fetch'}), node ${process.version}, database ${app.database.kind}`)
     await measure('GET /healthz', `${base}/healthz`, {})
     await measure('GET /me', `${base}/me`, auth)
     await measure('GET /images?limit=20', `${base}/images?limit=20`, auth)

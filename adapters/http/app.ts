@@ -1,6 +1,7 @@
 import cors from '@koa/cors'
 import type Router from '@koa/router'
 import { randomUUID } from 'node:crypto'
+import { Stream } from 'node:stream'
 import Koa, { type Context, type Next } from 'koa'
 import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
@@ -27,6 +28,16 @@ const errorBoundary = async (ctx: Context, next: Next): Promise<void> => {
     ctx.state.log?.error({ err }, 'unhandled error')
     sendProblem(ctx, INTERNAL)
   }
+}
+
+/**
+ * Serializes a JSON body once. Koa would stringify it twice: once to compute
+ * Content-Length, once to send it. The content type set with the object is kept.
+ */
+const serializeJsonOnce = async (ctx: Context, next: Next): Promise<void> => {
+  await next()
+  const body: unknown = ctx.body
+  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Stream)) ctx.body = JSON.stringify(body)
 }
 
 /** 404 for unknown paths; 405 with Allow when the path exists with other methods. */
@@ -64,6 +75,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     await next()
   })
   koa.use(errorBoundary)
+  koa.use(serializeJsonOnce)
   koa.use(metrics.middleware)
   koa.use(helmet({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.

@@ -7,7 +7,7 @@ import { isUuid } from '../../domain/ids'
 import type { Image } from '../../domain/image'
 import { imageFromRow, imageToRow } from './mappers'
 import { ImageRow } from './models'
-import { countOf, affectedRows } from './rows'
+import { affectedRows, countOf, toNumber } from './rows'
 import { run } from './run'
 
 const notFound: ImageNotFound = { _tag: 'ImageNotFound' }
@@ -62,10 +62,10 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
     listByOwner: (ownerId, window) =>
       isUuid(ownerId)
         ? run('list images', async () => {
-            const [rows, count] = await Promise.all([
-              live().where('owner_id', ownerId).orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset),
-              countOwned(ownerId),
-            ])
+            // The page and the owner's total in one round trip; past the end no row carries it.
+            const rows = await live().where('owner_id', ownerId).select('images.*', knex.raw('count(*) OVER () AS total'))
+              .orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset)
+            const count = rows[0] !== undefined ? toNumber(rows[0].total, 'count') : await countOwned(ownerId)
             return { count, results: rows.map(imageFromRow) }
           })
         : TE.right({ count: 0, results: [] }),

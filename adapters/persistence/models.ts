@@ -43,6 +43,8 @@ export class ImageRow extends Model {
   declare sha256: string
   declare created_at: unknown
   declare deleting_since: unknown
+  /** Only on listing rows: the owner's total, from a window function. */
+  declare total?: unknown
 }
 
 export class RefreshTokenRow extends Model {
