@@ -20,10 +20,18 @@ export const rateLimit = (limiters: RateLimiters | undefined): Limit => (routeCl
     userId: ctx.state.principal?.user.id,
     username: typeof username === 'string' ? username : undefined,
   })
-  const decision = await limiters[routeClass].consume(key)
+  const limiter = limiters[routeClass]
+  // Spent before the attempt, so a burst of parallel guesses is capped too.
+  const decision = await limiter.consume(key)
   for (const [name, value] of Object.entries(rateLimitHeaders(decision))) ctx.set(name, value)
   if (!decision.allowed) {
     return sendProblem(ctx, problem(429, 'rate_limited', 'Too many requests', `Slow down: try again in ${Math.max(1, Math.ceil(decision.resetSeconds))} s.`))
   }
   await next()
+  // Logins budget failures only: a success gives the point back and clears earlier misses,
+  // so a person (or a client logging in often) is never locked out by their own successes.
+  if (routeClass === 'login' && ctx.status === 200) {
+    await limiter.reset(key)
+    ctx.set('RateLimit-Remaining', String(decision.limit))
+  }
 }

@@ -13,4 +13,5 @@ export const memoryRateLimiter = (rule: RateLimitRule & { readonly keyPrefix?: s
 /** For IMGTIER_RATE_LIMITS=off: every request allowed, with honest headers still possible. */
 export const unlimitedRateLimiter = (): RateLimiter => ({
   consume: async () => ({ allowed: true, limit: Number.MAX_SAFE_INTEGER, remaining: Number.MAX_SAFE_INTEGER, resetSeconds: 1 }),
+  reset: async () => undefined,
 })

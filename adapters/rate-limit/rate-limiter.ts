@@ -16,6 +16,8 @@ export interface RateLimitDecision {
  */
 export interface RateLimiter {
   consume(key: string, points?: number): Promise<RateLimitDecision>
+  /** Forgets what the key spent (a successful login clears its failed attempts). */
+  reset(key: string): Promise<void>
 }
 
 export interface RateLimitRule {
@@ -52,5 +54,8 @@ export const fromFlexible = (limiter: RateLimiterAbstract, limit: number): RateL
       if (e instanceof RateLimiterRes) return decision(false, limit, e)
       throw e
     }
+  },
+  reset: async (key) => {
+    await limiter.delete(storeKey(key))
   },
 })

@@ -41,6 +41,19 @@ export const rateLimiterContract = (name: string, harness: () => RateLimiterHarn
       expect((await limiter.consume(b)).allowed).to.equal(true)
     })
 
+    it('forgets what a key spent on reset, and only that key', async () => {
+      const limiter = await h.make({ points: 2, durationSeconds: 60 })
+      const [key, other] = [`reset-${Math.random()}`, `other-${Math.random()}`]
+      await limiter.consume(key)
+      await limiter.consume(key)
+      await limiter.consume(other)
+      expect((await limiter.consume(key)).allowed).to.equal(false)
+      await limiter.reset(key)
+      expect(await limiter.consume(key)).to.include({ allowed: true, remaining: 1 })
+      expect(await limiter.consume(other)).to.include({ allowed: true, remaining: 0 })
+      await limiter.reset(`never-used-${Math.random()}`) // resetting an unknown key is harmless
+    })
+
     it('spends several points at once, and refuses a spend larger than what is left', async () => {
       const limiter = await h.make({ points: 10, durationSeconds: 60 })
       const k = key('n')

@@ -48,14 +48,28 @@ describe('security e2e: rate limits (memory store)', function () {
   })
   after(() => server?.close())
 
-  it('login: per username + IP; the next attempt answers 429 even with the right password, other usernames unaffected', async () => {
-    const user = await client.newUser(adminToken, 'Basic') // one login spent
+  it('login: failed attempts per username + IP; then 429 even with the right password, other usernames unaffected', async () => {
+    const user = await client.newUser(adminToken, 'Basic') // a successful login: it spends nothing
     const attempt = (username: string, password: string) => client.post('/auth/login', { username, password })
-    expectBudget(await attempt(user.username, 'wrong-password'), LIMITS.login, 1)
+    expectBudget(await attempt(user.username, 'wrong-password'), LIMITS.login, 2)
     expectProblem(await attempt(user.username.toUpperCase(), 'wrong-password'), 401, 'invalid_credentials') // same budget: case-insensitive
+    expectBudget(await attempt(user.username, 'wrong-again'), LIMITS.login, 0)
     expectLimited(await attempt(user.username, user.password), LIMITS.login)
     const other = await client.newUser(adminToken, 'Basic')
     expect(other.token).to.be.a('string')
+  })
+
+  it('login: successes never use the budget up, and clear earlier misses', async () => {
+    const user = await client.newUser(adminToken, 'Basic')
+    const attempt = (password: string) => client.post('/auth/login', { username: user.username, password })
+    expectProblem(await attempt('wrong-password'), 401, 'invalid_credentials')
+    expectProblem(await attempt('wrong-password'), 401, 'invalid_credentials')
+    for (let i = 0; i < LIMITS.login * 2; i++) {
+      const ok = await attempt(user.password)
+      expect(ok.status).to.equal(200)
+      expect(ok.headers.get('ratelimit-remaining')).to.equal(String(LIMITS.login))
+    }
+    expectBudget(await attempt('wrong-password'), LIMITS.login, LIMITS.login - 1)
   })
 
   it('upload: per user', async () => {
