@@ -48,6 +48,11 @@ const notFoundOrMethodNotAllowed = (routers: readonly Router[]) => async (ctx: C
   for (const router of routers) {
     for (const layer of router.match(ctx.path, ctx.method).path) for (const m of layer.methods) allowed.add(m)
   }
+  if (allowed.size > 0 && ctx.method === 'OPTIONS') {
+    ctx.set('Allow', [...allowed, 'OPTIONS'].join(', '))
+    ctx.status = 204
+    return
+  }
   if (allowed.size > 0 && !allowed.has(ctx.method)) {
     sendProblem(ctx, problem(405, 'method_not_allowed', 'Method not allowed', `${ctx.method} is not allowed here.`, { headers: { Allow: [...allowed].join(', ') } }))
     return
