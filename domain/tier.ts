@@ -65,7 +65,8 @@ export const TierPatch = t.exact(
     thumbnailHeights: ThumbnailHeights,
     originalLink: t.boolean,
     expiringLinks: t.boolean,
-    expiringLinkSeconds: ExpiringLinkSecondsCodec,
+    // Either bound alone may change; the merged pair is checked by applyTierPatch.
+    expiringLinkSeconds: t.exact(t.partial({ min: Seconds, max: Seconds })),
   }),
 )
 export type TierPatch = t.TypeOf<typeof TierPatch>
@@ -82,7 +83,7 @@ export const tierDraftFromInput = (input: TierInput): TierDraft => ({
 
 /** Re-checks the invariants a patch cannot see alone (the merged result must be a Tier). */
 export const applyTierPatch = (tier: Tier, patch: TierPatch): E.Either<InvalidTier, Tier> => {
-  const merged: Tier = { ...tier, ...patch }
+  const merged: Tier = { ...tier, ...patch, expiringLinkSeconds: { ...tier.expiringLinkSeconds, ...patch.expiringLinkSeconds } }
   return merged.expiringLinkSeconds.min <= merged.expiringLinkSeconds.max
     ? E.right(merged)
     : E.left({ _tag: 'InvalidTier', problems: ['expiringLinkSeconds.min must not exceed max'] })

@@ -78,8 +78,11 @@ export const multipartImage = (maxUploadBytes: number) =>
 export const uploadedImage = (ctx: Context): { file?: UploadedFile; problem?: Problem } => {
   const files = ctx.request.files ?? {}
   const others = Object.keys(files).filter((k) => k !== 'image')
-  if (others.length > 0) return { problem: invalidRequest(others.map((k) => ({ path: k, message: 'unexpected file field; use "image"' }))) }
   const entry = files['image']
+  if (entry === undefined && others.length > 0) {
+    return { problem: problem(400, 'file_required', 'File required', `Send the image in the multipart field "image", not "${others.join('", "')}".`) }
+  }
+  if (others.length > 0) return { problem: invalidRequest(others.map((k) => ({ path: k, message: 'unexpected file field; send one file, in "image"' }))) }
   if (entry === undefined) return {}
   if (Array.isArray(entry)) return { problem: invalidRequest([{ path: 'image', message: 'send exactly one file' }]) }
   const chunks = collected.get(entry) ?? []

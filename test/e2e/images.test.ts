@@ -56,6 +56,11 @@ for (const backend of E2E_BACKENDS) {
         const noFile = await fetch(`${server.url}/images`, { method: 'POST', body: form, headers: { authorization: `Bearer ${enterprise.token}` } })
         expect(noFile.status).to.equal(400)
         expect(await noFile.json()).to.include({ code: 'file_required' })
+        const wrongField = new FormData()
+        wrongField.append('file', new Blob([await makeJpeg({ width: 8, height: 8 })]), 'a.jpg')
+        const misnamed = await fetch(`${server.url}/images`, { method: 'POST', body: wrongField, headers: { authorization: `Bearer ${enterprise.token}` } })
+        expect(misnamed.status).to.equal(400)
+        expect(await misnamed.json()).to.include({ code: 'file_required' })
         for (const sample of await unsupportedSamples()) {
           expectProblem(await api.upload(enterprise.token, sample.bytes, `${sample.name}.png`), 415, 'unsupported_image_format')
         }

@@ -166,6 +166,9 @@ for (const backend of E2E_BACKENDS) {
         }
         const edited = await api.patch(`/admin/tiers/${created.json.id}`, { expiringLinks: true, expiringLinkSeconds: { min: 60, max: 600 } }, adminToken)
         expect(edited.json).to.deep.include({ expiringLinks: true, expiringLinkSeconds: { min: 60, max: 600 }, name })
+        const maxOnly = await api.patch(`/admin/tiers/${created.json.id}`, { expiringLinkSeconds: { max: 900 } }, adminToken)
+        expect(maxOnly.json.expiringLinkSeconds).to.deep.equal({ min: 60, max: 900 })
+        expectProblem(await api.patch(`/admin/tiers/${created.json.id}`, { expiringLinkSeconds: { min: 1000 } }, adminToken), 400, 'invalid_request')
         expectProblem(await api.patch(`/admin/tiers/${created.json.id}`, { name: 'Basic' }, adminToken), 409, 'tier_name_taken')
         expectProblem(await api.patch('/admin/tiers/00000000-0000-4000-8000-000000000000', { name: 'y' }, adminToken), 404, 'not_found')
         expect((await api.delete(`/admin/tiers/${created.json.id}`, adminToken)).status).to.equal(204)

@@ -88,8 +88,10 @@ describe('security e2e: hostile uploads', function () {
   it('no file at all → 400 file_required', () => refused(() => parts([{ name: 'name', data: 'lonely' }]), 400, 'file_required'))
   it('two files in the one field → 400 invalid_request', () =>
     refused(() => parts([{ name: 'image', fileName: 'a.jpg', data: jpeg }, { name: 'image', fileName: 'b.jpg', data: jpeg }]), 400, 'invalid_request'))
-  it('the file in another field → 400 invalid_request', () =>
-    refused(() => parts([{ name: 'file', fileName: 'a.jpg', data: jpeg }]), 400, 'invalid_request'))
+  it('the file in another field → 400 file_required (no file in "image")', () =>
+    refused(() => parts([{ name: 'file', fileName: 'a.jpg', data: jpeg }]), 400, 'file_required'))
+  it('a second file beside "image" → 400 invalid_request', () =>
+    refused(() => parts([{ name: 'image', fileName: 'a.jpg', data: jpeg }, { name: 'extra', fileName: 'b.jpg', data: jpeg }]), 400, 'invalid_request'))
   it('a file larger than the limit → 413 file_too_large', () =>
     refused(() => client.upload(token, Buffer.concat([jpeg, Buffer.alloc(MAX_UPLOAD)]), 'big.jpg'), 413, 'file_too_large'))
   it('an oversized text field → 413 payload_too_large', () =>
