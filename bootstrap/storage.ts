@@ -19,16 +19,16 @@ export const makeStorage = async (config: Config, logger: Logger): Promise<Stora
   }
   const s3 = config.s3
   const client = makeS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle })
-  if (s3.createBuckets) {
-    const ensured = await ensureBuckets(client, { originals: s3.bucket, thumbnails: s3.thumbnailBucket ?? s3.bucket }, { thumbnailExpiryDays: s3.thumbnailExpiryDays })
-    logger.info({ ...ensured }, 'S3 buckets ensured')
-  }
-  const { originals, thumbnails } = s3Stores({
+  const { originals, thumbnails, thumbnailLocation } = s3Stores({
     client,
     bucket: s3.bucket,
     ...(s3.thumbnailBucket ? { thumbnailBucket: s3.thumbnailBucket } : {}),
     ...(s3.publicEndpoint ? { publicEndpoint: s3.publicEndpoint } : {}),
   })
+  if (s3.createBuckets) {
+    const ensured = await ensureBuckets(client, { originals: s3.bucket, thumbnails: thumbnailLocation }, { thumbnailExpiryDays: s3.thumbnailExpiryDays })
+    logger.info({ ...ensured }, 'S3 buckets ensured')
+  }
   return { originals, thumbnails }
 }
 

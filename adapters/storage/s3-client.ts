@@ -61,24 +61,25 @@ export interface EnsuredBuckets {
 }
 
 /**
- * Creates the buckets that are missing and makes the thumbnail bucket a cache whose
- * objects expire after N days; originals never expire. When both names are the same
- * bucket, no rule is set: it would expire originals too.
+ * Creates the buckets that are missing and makes thumbnails a cache whose objects
+ * expire after N days: their whole bucket, or only their prefix when they share the
+ * originals' bucket. Originals never expire: a rule that could reach them is refused.
  */
 export const ensureBuckets = async (
   client: S3Client,
-  buckets: { readonly originals: string; readonly thumbnails: string },
+  buckets: { readonly originals: string; readonly thumbnails: { readonly bucket: string; readonly prefix: string } },
   { thumbnailExpiryDays = 7 }: { readonly thumbnailExpiryDays?: number } = {},
 ): Promise<EnsuredBuckets> => {
+  const { bucket: thumbnailBucket, prefix } = buckets.thumbnails
+  if (thumbnailBucket === buckets.originals && prefix === '') throw new Error('thumbnails sharing the originals\' bucket need a prefix, or their expiry would delete originals')
   const created: string[] = []
-  for (const b of new Set([buckets.originals, buckets.thumbnails])) if (await ensureBucket(client, b)) created.push(b)
-  if (buckets.originals === buckets.thumbnails) return { created, thumbnailExpiry: 'unsupported' }
+  for (const b of new Set([buckets.originals, thumbnailBucket])) if (await ensureBucket(client, b)) created.push(b)
   try {
     await client.send(
       new PutBucketLifecycleConfigurationCommand({
-        Bucket: buckets.thumbnails,
+        Bucket: thumbnailBucket,
         LifecycleConfiguration: {
-          Rules: [{ ID: 'imgtier-expire-thumbnails', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: thumbnailExpiryDays } }],
+          Rules: [{ ID: 'imgtier-expire-thumbnails', Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: thumbnailExpiryDays } }],
         },
       }),
     )

@@ -90,9 +90,10 @@ describe('s3BlobStorage', () => {
 
   it('ensureBuckets creates what is missing, once, and makes thumbnails expire', async () => {
     const buckets = { originals: uniqueBucketName(), thumbnails: uniqueBucketName() }
-    const first = await ensureBuckets(s3.client, buckets, { thumbnailExpiryDays: 3 })
+    const location = { originals: buckets.originals, thumbnails: { bucket: buckets.thumbnails, prefix: '' } }
+    const first = await ensureBuckets(s3.client, location, { thumbnailExpiryDays: 3 })
     expect([...first.created].sort()).to.deep.equal([buckets.originals, buckets.thumbnails].sort())
-    const again = await ensureBuckets(s3.client, buckets)
+    const again = await ensureBuckets(s3.client, location)
     expect(again.created).to.deep.equal([])
     for (const b of Object.values(buckets)) await s3.client.send(new HeadBucketCommand({ Bucket: b }))
     if (first.thumbnailExpiry === 'set') {
@@ -103,5 +104,22 @@ describe('s3BlobStorage', () => {
     }
     const { DeleteBucketCommand } = await import('@aws-sdk/client-s3')
     for (const b of Object.values(buckets)) await s3.client.send(new DeleteBucketCommand({ Bucket: b }))
+  })
+
+  it('ensureBuckets expires only the thumbnail prefix when thumbnails share the originals\' bucket, and refuses a rule without one', async () => {
+    const bucket = uniqueBucketName()
+    const shared = await ensureBuckets(s3.client, { originals: bucket, thumbnails: { bucket, prefix: 'thumbnails/' } }, { thumbnailExpiryDays: 5 })
+    expect(shared.created).to.deep.equal([bucket])
+    if (shared.thumbnailExpiry === 'set') {
+      const rules = (await s3.client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? []
+      expect(rules.map((r) => [r.Filter?.Prefix, r.Expiration?.Days])).to.deep.equal([['thumbnails/', 5]])
+    } else {
+      expect(s3.verifiesSignatures, 'a real S3 must accept the lifecycle rule').to.equal(false)
+    }
+    let refused = ''
+    await ensureBuckets(s3.client, { originals: bucket, thumbnails: { bucket, prefix: '' } }).catch((e: unknown) => { refused = String(e) })
+    expect(refused).to.match(/would delete originals/)
+    const { DeleteBucketCommand } = await import('@aws-sdk/client-s3')
+    await s3.client.send(new DeleteBucketCommand({ Bucket: bucket }))
   })
 })
