@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { BUILT_IN_TIERS } from '../../../domain/tier'
 
+// The columns are spelled out rather than taken from mappers.ts on purpose: a migration
+// is a frozen snapshot and must not change when the mapper later does.
 export const up = async (knex: Knex): Promise<void> => {
   await knex('tiers').insert(
     BUILT_IN_TIERS.map((t) => ({
