@@ -15,19 +15,22 @@ export type RouteClass = 'login' | 'upload' | 'link' | 'read'
 export type RateLimitPolicy = Readonly<Record<RouteClass, RateLimitRule>>
 
 /**
- * Defaults: far above what a person or the test suite does, far below abuse.
- * - login 10/min: a person mistypes a few times; a guesser gets 14 400 tries a day
- *   per IP instead of thousands a second (scrypt already costs ~50 ms each).
- * - upload 60/min: one a second sustained; a bulk import through the API still works.
- * - link 120/min: sharing pages that mint a link per thumbnail stay well inside.
- * - read 1200/min: 20 requests a second sustained, enough for a gallery page that
- *   loads 100 thumbnails at once, several times in a row.
+ * Defaults: far above what a person or a client syncing a library does, far below abuse.
+ * - login 10 failures/min per username+IP (a success gives its point back): a person
+ *   mistypes a few times; a guesser gets 14 400 tries a day per IP instead of
+ *   thousands a second (scrypt already costs ~50 ms each).
+ * - upload 300/min: five a second sustained, so importing a photo library through the
+ *   API is not throttled; each upload is still capped in size.
+ * - link 600/min: a sharing page that mints a link for every thumbnail of a 100-image
+ *   album (two heights) stays well inside.
+ * - read 3000/min: 50 requests a second sustained, a gallery of 100 thumbnails loaded
+ *   several times over; a scraper looping on the API meets the wall within a minute.
  */
 export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = {
   login: { points: 10, durationSeconds: 60 },
-  upload: { points: 60, durationSeconds: 60 },
-  link: { points: 120, durationSeconds: 60 },
-  read: { points: 1200, durationSeconds: 60 },
+  upload: { points: 300, durationSeconds: 60 },
+  link: { points: 600, durationSeconds: 60 },
+  read: { points: 3000, durationSeconds: 60 },
 }
 
 export const ROUTE_CLASSES: readonly RouteClass[] = ['login', 'upload', 'link', 'read']

@@ -23,15 +23,15 @@ describe('rate-limit policy', () => {
   it('defaults leave room for people and stop floods', () => {
     expect(DEFAULT_RATE_LIMIT_POLICY).to.deep.equal({
       login: { points: 10, durationSeconds: 60 },
-      upload: { points: 60, durationSeconds: 60 },
-      link: { points: 120, durationSeconds: 60 },
-      read: { points: 1200, durationSeconds: 60 },
+      upload: { points: 300, durationSeconds: 60 },
+      link: { points: 600, durationSeconds: 60 },
+      read: { points: 3000, durationSeconds: 60 },
     })
   })
 
   it('builds one limiter per route class from the chosen store', async () => {
     const limiters = await rateLimitersFor(DEFAULT_RATE_LIMIT_POLICY, (routeClass, rule) => memoryRateLimiter({ ...rule, keyPrefix: routeClass }))
     expect((await limiters.login.consume('k')).limit).to.equal(10)
-    expect((await limiters.read.consume('k')).limit).to.equal(1200)
+    expect((await limiters.read.consume('k')).limit).to.equal(3000)
   })
 })
