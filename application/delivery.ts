@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
 import { contentTypeOf, originalKey, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, ThumbnailRenderer } from './ports/blobs'
+import type { BlobStorage, BlobStream, ThumbnailRenderer } from './ports/blobs'
 import type { SingleFlight } from './single-flight'
 
 /** How bytes reach the client: streamed by the API, or a redirect to a presigned URL. */
@@ -10,7 +10,7 @@ export type DeliveryMode = 'proxy' | 'redirect'
 
 export type Delivery =
   | { readonly _tag: 'NotModified'; readonly etag: string }
-  | { readonly _tag: 'Bytes'; readonly etag: string; readonly bytes: Buffer; readonly contentType: string }
+  | { readonly _tag: 'Bytes'; readonly etag: string; readonly body: AsyncIterable<Uint8Array>; readonly length: number; readonly contentType: string }
   | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
 
 export type RenderSingleFlight = SingleFlight<RenderFailed | BlobNotFound | InfrastructureFailure, void>
@@ -45,6 +45,10 @@ export const matchesIfNoneMatch = (header: string | undefined, etag: string): bo
   return header.split(',').some((tag) => bare(tag) === bare(etag))
 }
 
+/** Streamed, never held whole in memory: a popular 20 MiB original costs socket buffers, not 20 MiB a request. */
+const bytesOf = (etag: string, contentType: string, blob: BlobStream): Delivery =>
+  ({ _tag: 'Bytes', etag, body: blob.body, length: blob.length, contentType })
+
 /** Presigned URLs live briefly: the API stays the place where permission is checked. */
 export const PRESIGN_MAX_SECONDS = 300
 
@@ -70,10 +74,7 @@ export const deliverOriginal = (deps: DeliveryDeps, image: Image, req: DeliveryR
   const contentType = contentTypeOf(image.format)
   const key = originalKey(image.id)
   if (deps.delivery === 'redirect') return redirectTo(deps.originals, key, etag, contentType, req)
-  return pipe(
-    deps.originals.get(key),
-    TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })),
-  )
+  return pipe(deps.originals.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
 }
 
 /**
@@ -106,7 +107,7 @@ export const deliverThumbnail = (
       TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, req)),
     )
   }
-  const read = pipe(deps.thumbnails.get(key), TE.map((blob): Delivery => ({ _tag: 'Bytes', etag, bytes: blob.bytes, contentType })))
+  const read = pipe(deps.thumbnails.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
   // The cache is tried first: one storage read on a hit, a render and a read on a miss.
   return pipe(
     read,

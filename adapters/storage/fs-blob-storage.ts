@@ -3,7 +3,7 @@ import { constants, promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import type { Blob, BlobStorage } from '../../application/ports/blobs'
+import type { Blob, BlobStorage, BlobStream } from '../../application/ports/blobs'
 import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
 import { keyProblem, prefixProblem } from './blob-keys'
 
@@ -15,6 +15,8 @@ import { keyProblem, prefixProblem } from './blob-keys'
  * type land in one atomic rename.
  */
 const MAGIC = 'imgtier-blob/1 '
+/** A content type is short; the header line never needs more than this to be found. */
+const HEADER_MAX = 512
 const BLOB_SUFFIX = '@'
 
 const hasCode = (e: unknown, ...codes: string[]): boolean =>
@@ -98,6 +100,27 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     return true
   }
 
+  /** The header line is read first; the bytes after it stream from the same open file. */
+  const streamFrom = async (key: string, handle: fs.FileHandle): Promise<BlobStream> => {
+    try {
+      const head = Buffer.alloc(HEADER_MAX)
+      const { bytesRead } = await handle.read(head, 0, HEADER_MAX, 0)
+      const { contentType, headerLength } = parseHeader(key, head.subarray(0, bytesRead))
+      const { size } = await handle.stat()
+      return { contentType, length: size - headerLength, body: handle.createReadStream({ start: headerLength, autoClose: true }) }
+    } catch (e) {
+      await handle.close()
+      throw e
+    }
+  }
+
+  const parseHeader = (key: string, data: Buffer): { contentType: string; headerLength: number } => {
+    const nl = data.indexOf(0x0a)
+    const header = nl < 0 ? '' : data.toString('utf8', 0, nl)
+    if (!header.startsWith(MAGIC)) throw new Error(`blob ${key} has no header: not written by fsBlobStorage`)
+    return { contentType: header.slice(MAGIC.length), headerLength: nl + 1 }
+  }
+
   const parse = (key: string, data: Buffer): Blob => {
     const nl = data.indexOf(0x0a)
     const header = nl < 0 ? '' : data.toString('utf8', 0, nl)
@@ -125,6 +148,23 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
           data === undefined
             ? TE.left({ _tag: 'BlobNotFound', key })
             : TE.tryCatch(async () => parse(key, data), infrastructureFailure(`fs get ${key}`)),
+        ),
+      ),
+
+    open: (key) =>
+      pipe(
+        checked(keyProblem(key), `fs open ${key}`, async () => {
+          try {
+            return await fs.open(fileOf(key), constants.O_RDONLY)
+          } catch (e) {
+            if (hasCode(e, 'ENOENT', 'ENOTDIR')) return undefined
+            throw e
+          }
+        }),
+        TE.chainW((handle): TE.TaskEither<BlobNotFound | InfrastructureFailure, BlobStream> =>
+          handle === undefined
+            ? TE.left({ _tag: 'BlobNotFound', key })
+            : TE.tryCatch(() => streamFrom(key, handle), infrastructureFailure(`fs open ${key}`)),
         ),
       ),
 

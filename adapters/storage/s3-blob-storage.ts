@@ -3,8 +3,9 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3'
 import type { S3RequestPresigner } from '@aws-sdk/s3-request-presigner'
+import { Readable } from 'node:stream'
 import * as TE from 'fp-ts/TaskEither'
-import type { BlobStorage } from '../../application/ports/blobs'
+import type { BlobStorage, BlobStream } from '../../application/ports/blobs'
 import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
 import { keyProblem, prefixProblem } from './blob-keys'
 import { isS3NotFound } from './s3-client'
@@ -58,6 +59,21 @@ export const s3BlobStorage = (o: S3BlobStorageOptions): BlobStorage => {
         },
         (e): BlobNotFound | InfrastructureFailure =>
           isS3NotFound(e, 'NoSuchKey') ? { _tag: 'BlobNotFound', key } : infrastructureFailure(`s3 get ${key}`)(e),
+      )()
+    },
+
+    open: (key) => {
+      const problem = keyProblem(key)
+      if (problem !== undefined) return TE.left(infrastructureFailure(`s3 open ${key}`)(new Error(problem)))
+      return TE.tryCatchK(
+        async (): Promise<BlobStream> => {
+          const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key) }))
+          // In Node the SDK's body is a Readable: it streams straight to the client.
+          if (!(out.Body instanceof Readable) || out.ContentLength === undefined) throw new Error('GetObject answered without a stream body or its length')
+          return { body: out.Body, length: out.ContentLength, contentType: out.ContentType ?? 'application/octet-stream' }
+        },
+        (e): BlobNotFound | InfrastructureFailure =>
+          isS3NotFound(e, 'NoSuchKey') ? { _tag: 'BlobNotFound', key } : infrastructureFailure(`s3 open ${key}`)(e),
       )()
     },
 

@@ -9,6 +9,14 @@ export interface Blob {
   readonly contentType: string
 }
 
+/** A blob to send as it is read: memory stays flat however large or popular it is. */
+export interface BlobStream {
+  /** Read once. The HTTP layer ends it with the response, read or not (HEAD). */
+  readonly body: AsyncIterable<Uint8Array>
+  readonly length: number
+  readonly contentType: string
+}
+
 /**
  * One namespace of bytes (originals, or thumbnails). Keys are opaque, '/'-separated.
  * Every adapter passes test/contract/blob-storage.contract.ts.
@@ -16,6 +24,8 @@ export interface Blob {
 export interface BlobStorage {
   put(key: string, bytes: Buffer, contentType: string): TE.TaskEither<Infra, void>
   get(key: string): TE.TaskEither<BlobNotFound | Infra, Blob>
+  /** The same bytes as `get`, streamed, with their length known before the first byte. */
+  open(key: string): TE.TaskEither<BlobNotFound | Infra, BlobStream>
   exists(key: string): TE.TaskEither<Infra, boolean>
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): TE.TaskEither<Infra, void>

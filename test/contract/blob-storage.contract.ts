@@ -41,6 +41,17 @@ export const blobStorageContract = (name: string, make: () => Promise<BlobStorag
       ns = `t${randomBytes(4).toString('hex')}`
     })
 
+    it('streams a blob with open: the same bytes, length and type as get; missing → BlobNotFound', async () => {
+      const bytes = randomBytes(300_000)
+      await run(h.storage.put(`${ns}/streamed`, bytes, 'image/png'))
+      const blob = await run(h.storage.open(`${ns}/streamed`))
+      expect(blob).to.include({ length: bytes.length, contentType: 'image/png' })
+      const chunks: Buffer[] = []
+      for await (const chunk of blob.body) chunks.push(Buffer.from(chunk))
+      expect(Buffer.compare(Buffer.concat(chunks), bytes)).to.equal(0)
+      expect(await runLeft(h.storage.open(`${ns}/never-written`))).to.deep.equal({ _tag: 'BlobNotFound', key: `${ns}/never-written` })
+    })
+
     it('returns what was put, byte for byte, with its content type', async () => {
       const bytes = randomBytes(70_000) // every byte value, newlines and NULs included
       await run(h.storage.put(`${ns}/a`, bytes, 'image/png'))

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import type { Delivery } from '../../../application/delivery'
 
@@ -22,7 +23,9 @@ export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: str
     case 'Bytes':
       ctx.status = 200
       ctx.type = delivery.contentType
-      ctx.body = delivery.bytes
+      // Koa destroys a stream body when the response ends, read or not (HEAD).
+      ctx.body = delivery.body instanceof Readable ? delivery.body : Readable.from(delivery.body)
+      ctx.length = delivery.length
   }
 }
 
