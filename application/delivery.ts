@@ -2,8 +2,8 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
 import { contentTypeOf, originalKey, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, BlobStream, ThumbnailRenderer } from './ports/blobs'
-import type { SingleFlight } from './single-flight'
+import type { BlobStorage, BlobStream } from './ports/blobs'
+import { ensureThumbnail, type RenderOnceDeps } from './render-once'
 
 /** How bytes reach the client: streamed by the API, or a redirect to a presigned URL. */
 export type DeliveryMode = 'proxy' | 'redirect'
@@ -13,13 +13,8 @@ export type Delivery =
   | { readonly _tag: 'Bytes'; readonly etag: string; readonly body: AsyncIterable<Uint8Array>; readonly length: number; readonly contentType: string }
   | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
 
-export type RenderSingleFlight = SingleFlight<RenderFailed | BlobNotFound | InfrastructureFailure, void>
-
-export interface DeliveryDeps {
+export interface DeliveryDeps extends RenderOnceDeps {
   readonly originals: BlobStorage
-  readonly thumbnails: BlobStorage
-  readonly renderer: ThumbnailRenderer
-  readonly renderOnce: RenderSingleFlight
   readonly delivery: DeliveryMode
 }
 
@@ -77,22 +72,6 @@ export const deliverOriginal = (deps: DeliveryDeps, image: Image, req: DeliveryR
   return pipe(deps.originals.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
 }
 
-/**
- * Renders the thumbnail unless it is cached, at most once per key in this process.
- * The cache is checked again inside the flight: a request that missed just before
- * another request's render finished must not render a second time.
- */
-const render = (deps: DeliveryDeps, image: Image, height: number): TE.TaskEither<DeliveryError, void> => {
-  const key = thumbnailKey(image.id, height)
-  const renderIfMissing = pipe(
-    deps.thumbnails.exists(key),
-    TE.chainW((cached) => (cached
-      ? TE.right(undefined)
-      : pipe(deps.renderer.render({ originalKey: originalKey(image.id), height, format: image.format, thumbnailKey: key }), TE.map(() => undefined)))),
-  )
-  return deps.renderOnce(key, renderIfMissing)
-}
-
 export const deliverThumbnail = (
   deps: DeliveryDeps, image: Image, height: number, req: DeliveryRequest,
 ): TE.TaskEither<DeliveryError, Delivery> => {
@@ -103,7 +82,7 @@ export const deliverThumbnail = (
   if (deps.delivery === 'redirect') {
     return pipe(
       deps.thumbnails.exists(key),
-      TE.chainW((cached) => (cached ? TE.right(undefined) : render(deps, image, height))),
+      TE.chainW((cached) => (cached ? TE.right(undefined) : ensureThumbnail(deps, image, height))),
       TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, req)),
     )
   }
@@ -111,6 +90,6 @@ export const deliverThumbnail = (
   // The cache is tried first: one storage read on a hit, a render and a read on a miss.
   return pipe(
     read,
-    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(render(deps, image, height), TE.chainW(() => read)) : TE.left(e))),
+    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(ensureThumbnail(deps, image, height), TE.chainW(() => read)) : TE.left(e))),
   )
 }

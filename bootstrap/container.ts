@@ -2,9 +2,9 @@ import 'reflect-metadata'
 import { Container } from 'inversify'
 import type { Logger } from 'pino'
 import { makeSingleFlight } from '../application/single-flight'
-import type { RenderSingleFlight } from '../application/delivery'
+import type { RenderSingleFlight } from '../application/render-once'
 import type { BlobStorage, ImageInspector, ThumbnailRenderer } from '../application/ports/blobs'
-import type { ImageRepository, RefreshTokenRepository, TierRepository, UserRepository } from '../application/ports/repositories'
+import type { ImageRepository, RefreshTokenRepository, RenderClaims, TierRepository, UserRepository } from '../application/ports/repositories'
 import type { Clock, Hasher, IdGenerator } from '../application/ports/runtime'
 import type { AccessTokens, LinkSigner, OpaqueTokens, PasswordHasher } from '../application/ports/security'
 import { authenticate } from '../application/use-cases/authenticate'
@@ -23,7 +23,7 @@ import { hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, type LinkKey } fro
 import type { HttpApi } from '../adapters/http/api'
 import type { Database } from '../adapters/persistence'
 import {
-  objectionImageRepository, objectionRefreshTokenRepository, objectionTierRepository, objectionUserRepository,
+  objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
 } from '../adapters/persistence'
 import { cryptoHasher, cryptoIdGenerator } from '../adapters/runtime'
 import { sharpImageInspector } from '../adapters/thumbnails/sharp-image-inspector'
@@ -41,6 +41,7 @@ export interface UseCaseDeps {
   readonly inspector: ImageInspector
   readonly renderer: ThumbnailRenderer
   readonly renderOnce: RenderSingleFlight
+  readonly claims: RenderClaims
   readonly accessTokens: AccessTokens
   readonly passwords: PasswordHasher
   readonly opaqueTokens: OpaqueTokens
@@ -93,14 +94,15 @@ export const buildContainer = (r: Resources): Container => {
   c.bind(TOKENS.users).toResolvedValue((db: Database) => objectionUserRepository(db.knex), [TOKENS.database])
   c.bind(TOKENS.images).toResolvedValue((db: Database) => objectionImageRepository(db.knex), [TOKENS.database])
   c.bind(TOKENS.refreshTokens).toResolvedValue((db: Database) => objectionRefreshTokenRepository(db.knex), [TOKENS.database])
+  c.bind(TOKENS.renderClaims).toResolvedValue((db: Database) => objectionRenderClaims(db.knex), [TOKENS.database])
 
   c.bind(TOKENS.deps).toResolvedValue(
     (tiers: TierRepository, users: UserRepository, images: ImageRepository, refreshTokens: RefreshTokenRepository,
       originals: BlobStorage, thumbnails: BlobStorage, inspector: ImageInspector, renderer: ThumbnailRenderer,
       accessTokens: AccessTokens, passwords: PasswordHasher, opaqueTokens: OpaqueTokens, signer: LinkSigner,
-      clock: Clock, ids: IdGenerator, hasher: Hasher): UseCaseDeps => ({
+      clock: Clock, ids: IdGenerator, hasher: Hasher, claims: RenderClaims): UseCaseDeps => ({
       tiers, users, images, refreshTokens, originals, thumbnails, inspector, renderer, accessTokens, passwords,
-      opaqueTokens, signer, clock, ids, hasher,
+      opaqueTokens, signer, clock, ids, hasher, claims,
       renderOnce: makeSingleFlight(),
       delivery: r.config.delivery,
       limits: { maxBytes: r.config.maxUploadBytes, maxPixels: r.config.maxPixels },
@@ -108,7 +110,7 @@ export const buildContainer = (r: Resources): Container => {
     }),
     [TOKENS.tiers, TOKENS.users, TOKENS.images, TOKENS.refreshTokens, TOKENS.originals, TOKENS.thumbnails,
       TOKENS.inspector, TOKENS.renderer, TOKENS.accessTokens, TOKENS.passwordHasher, TOKENS.opaqueTokens,
-      TOKENS.linkSigner, TOKENS.clock, TOKENS.ids, TOKENS.hasher],
+      TOKENS.linkSigner, TOKENS.clock, TOKENS.ids, TOKENS.hasher, TOKENS.renderClaims],
   )
   c.bind(TOKENS.api).toResolvedValue((d: UseCaseDeps) => httpApi(d), [TOKENS.deps])
   return c

@@ -10,6 +10,7 @@ export const TOKENS = {
   users: Symbol('UserRepository'),
   images: Symbol('ImageRepository'),
   refreshTokens: Symbol('RefreshTokenRepository'),
+  renderClaims: Symbol('RenderClaims'),
   originals: Symbol('BlobStorage:originals'),
   thumbnails: Symbol('BlobStorage:thumbnails'),
   inspector: Symbol('ImageInspector'),

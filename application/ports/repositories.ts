@@ -72,6 +72,17 @@ export interface ImageRepository {
   delete(id: string): TE.TaskEither<Infra, boolean>
 }
 
+/** Render-once across instances: who renders a thumbnail that is not cached yet. */
+export interface RenderClaims {
+  /**
+   * True when the caller should render now: nobody claimed (image, height), or the
+   * claim was made before `staleBefore` (its instance died or gave up).
+   */
+  claim(imageId: string, height: number, now: Date, staleBefore: Date): TE.TaskEither<Infra, boolean>
+  /** Ends a claim once its render finished or failed, so a waiter may claim at once. */
+  release(imageId: string, height: number): TE.TaskEither<Infra, void>
+}
+
 export interface RefreshTokenRecord {
   /** The token's digest; the token itself is never stored. */
   readonly digest: string

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import type * as TE from 'fp-ts/TaskEither'
+import type { RenderClaims } from '../../application/ports/repositories'
 import type {
   ImageRepository, RefreshTokenRecord, RefreshTokenRepository, TierRepository, UserRepository,
 } from '../../application/ports/repositories'
@@ -16,6 +17,7 @@ export interface RepositoryHarness {
   readonly images: ImageRepository
   readonly tokens: RefreshTokenRepository
   close(): Promise<void>
+  readonly claims: RenderClaims
 }
 
 /** Called from the suite's `before` hook; it may `this.skip()` when its store is absent. */

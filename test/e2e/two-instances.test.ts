@@ -1,4 +1,7 @@
 import { expect } from 'chai'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { freshPglite, freshPostgresUrl, type EmptyDatabase } from '../support/database'
 import { makeJpeg } from '../support/images'
 import { Client, expectProblem } from '../support/http'
@@ -15,28 +18,37 @@ describe('two API instances on one database', function () {
   let b: TestServer
   let empty: EmptyDatabase | undefined
   let kind: string
-  // Instances of one deployment share their configuration, the admin's password included.
-  const sameAdmin = { IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: 'shared-admin-password' }
+  // Instances of one deployment share their configuration: admin, token and link secrets.
+  const sameAdmin = {
+    IMGTIER_ADMIN_USERNAME: 'admin',
+    IMGTIER_ADMIN_PASSWORD: 'shared-admin-password',
+    IMGTIER_JWT_SECRET: 'one-deployment-one-jwt-secret-for-every-instance',
+    IMGTIER_LINK_KEYS: 'k1:one-deployment-one-link-key-for-every-instance',
+  }
+
+  // One deployment: one database and one blob store (here a shared data dir).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-two-'))
 
   before(async () => {
     empty = await freshPostgresUrl()
     if (empty) {
       kind = 'real Postgres, one pool per instance'
       const env = { DATABASE_URL: empty.url, ...sameAdmin }
-      ;[a, b] = await Promise.all([startTestServer({ env }), startTestServer({ env })])
+      ;[a, b] = await Promise.all([startTestServer({ env, dataDir }), startTestServer({ env, dataDir })])
     } else {
       // PGlite is one process: the two apps share its one connection, which still proves no per-instance cache.
       console.log('    (no real Postgres: both instances share one embedded PGlite in this process)')
       kind = 'shared PGlite'
       const database = await freshPglite()
-      a = await startTestServer({ database, env: sameAdmin })
-      b = await startTestServer({ database, env: sameAdmin })
+      a = await startTestServer({ database, dataDir, env: sameAdmin })
+      b = await startTestServer({ database, dataDir, env: sameAdmin })
     }
   })
   after(async () => {
     await a?.close()
     await b?.close()
     await empty?.drop()
+    rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('sees a tier edit and a move made through the other instance on the next request', async () => {
@@ -61,5 +73,19 @@ describe('two API instances on one database', function () {
     const userA = await viaA.login(created.json.username, 'correct-horse')
     expectProblem(await viaA.get(`/images/${image.id}/original`, userA), 403, 'tier_forbids_original')
     expectProblem(await viaB.get(`/images/${image.id}/original`, userB), 403, 'tier_forbids_original')
+  })
+
+  it('renders a thumbnail once between them, however many first requests reach either', async () => {
+    const viaA = new Client(a.url)
+    const viaB = new Client(b.url)
+    const adminA = await viaA.login(a.admin.username, a.admin.password)
+    const user = await viaA.newUser(adminA, 'Premium')
+    const image = (await viaA.upload(user.token, await makeJpeg({ width: 1600, height: 1200 }), 'once.jpg')).json
+    const before = a.renders() + b.renders()
+    const path = `/images/${image.id}/thumbnails/400`
+    const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? viaA : viaB).get(path, user.token)))
+    expect(replies.map((r) => r.status)).to.deep.equal(Array(16).fill(200))
+    expect(new Set(replies.map((r) => r.body.toString('base64'))).size).to.equal(1)
+    expect(a.renders() + b.renders() - before, `renders across both instances (${kind})`).to.equal(1)
   })
 })

@@ -46,6 +46,8 @@ export interface TestServerOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Share a database with another server (two instances, one database). */
   readonly database?: Database
+  /** Share a data dir (filesystem blobs) with another server; the caller removes it. */
+  readonly dataDir?: string
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
@@ -71,7 +73,7 @@ const FAST_PASSWORDS = scryptPasswordHasher({ cost: { N: 1024 } })
 /** Starts a real imgtier on a free port, with a fresh database, data dir and (for aws) buckets. */
 export const startTestServer = async (opts: TestServerOptions = {}): Promise<TestServer> => {
   const backend = opts.backend ?? 'embedded'
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-e2e-'))
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'imgtier-e2e-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const admin = {
@@ -116,7 +118,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
       await imgtier.close()
       if (!opts.database) await database?.close()
       await aws?.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

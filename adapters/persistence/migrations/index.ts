@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import * as schema from './20250101000000_schema'
 import * as seedBuiltInTiers from './20250101000001_seed_built_in_tiers'
 import * as imageDeletionMarks from './20250101000002_image_deletion_marks'
+import * as thumbnailRenderClaims from './20250101000003_thumbnail_render_claims'
 
 interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
 
@@ -11,6 +12,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20250101000000_schema', migration: schema },
   { name: '20250101000001_seed_built_in_tiers', migration: seedBuiltInTiers },
   { name: '20250101000002_image_deletion_marks', migration: imageDeletionMarks },
+  { name: '20250101000003_thumbnail_render_claims', migration: thumbnailRenderClaims },
 ]
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
-import type { RenderSingleFlight } from '../../../application/delivery'
+import type { RenderSingleFlight } from '../../../application/render-once'
 import { makeSingleFlight } from '../../../application/single-flight'
 import type { BlobStorage } from '../../../application/ports/blobs'
 import type { ImageRepository } from '../../../application/ports/repositories'
@@ -14,7 +14,7 @@ import { deleteUser } from '../../../application/use-cases/manage-users'
 import { uploadImage } from '../../../application/use-cases/upload-image'
 import type { InfrastructureFailure } from '../../../domain/errors'
 import type { Tier } from '../../../domain/tier'
-import { objectionImageRepository, objectionTierRepository, objectionUserRepository, type Database } from '../../../adapters/persistence'
+import { objectionImageRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository, type Database } from '../../../adapters/persistence'
 import { cryptoHasher, cryptoIdGenerator, systemClock } from '../../../adapters/runtime'
 import { fsBlobStorage } from '../../../adapters/storage/fs-blob-storage'
 import { sharpImageInspector } from '../../../adapters/thumbnails/sharp-image-inspector'
@@ -74,6 +74,7 @@ describe('no orphans: faults injected at every step of upload and delete', funct
     inspector: sharpImageInspector(), hasher: cryptoHasher(), ids: cryptoIdGenerator(), clock: systemClock(),
     limits: { maxBytes: 1 << 20, maxPixels: 10_000_000 },
     renderer: sharpThumbnailRenderer({ originals, thumbnails }), renderOnce: renderOnce(), delivery: 'proxy' as const,
+    claims: objectionRenderClaims(db.knex),
   })
 
   const newOwner = async (): Promise<string> => {
@@ -94,7 +95,11 @@ describe('no orphans: faults injected at every step of upload and delete', funct
   /** Uploads one image and renders two thumbnails, so a deletion has three blobs to remove. */
   const imageWithThumbnails = async (ownerId: string): Promise<string> => {
     const image = await ok(uploadImage(deps())({ ownerId, bytes: jpeg, fileName: 'a.jpg' }))
-    for (const height of ['200', '400']) await ok(getThumbnail(deps())({ ownerId, tier, imageId: image.id, height }))
+    for (const height of ['200', '400']) {
+      const delivery = await ok(getThumbnail(deps())({ ownerId, tier, imageId: image.id, height }))
+      // A streamed body holds a file handle until it is read or destroyed, as the HTTP layer does.
+      if (delivery._tag === 'Bytes') for await (const chunk of delivery.body) expect(chunk.length).to.be.greaterThan(0)
+    }
     return image.id
   }
 
