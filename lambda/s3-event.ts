@@ -19,5 +19,4 @@ export const S3Event = t.type({ Records: t.array(S3EventRecord) }, 'S3Event')
 /** Keys in S3 events are URL-encoded form style: '+' is a space, '%2B' a plus. */
 export const decodeEventKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '))
 
-/** `x-amz-meta-thumbnail-heights: 200,400` as the SDK returns user metadata (lower case, no prefix). */
-export const THUMBNAIL_HEIGHTS_METADATA = 'thumbnail-heights'
+export { THUMBNAIL_HEIGHTS_METADATA } from '../adapters/thumbnails/lambda-protocol'

@@ -8,6 +8,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { BlobStorage, BlobStream } from '../../application/ports/blobs'
 import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
 import { keyProblem, prefixProblem } from './blob-keys'
+import { THUMBNAIL_HEIGHTS_METADATA } from '../thumbnails/lambda-protocol'
 import { isS3NotFound } from './s3-client'
 import { s3Presigner } from './s3-presign'
 
@@ -43,9 +44,11 @@ export const s3BlobStorage = (o: S3BlobStorageOptions): BlobStorage => {
   }
 
   return {
-    put: (key, bytes, contentType) =>
+    put: (key, bytes, contentType, options = {}) =>
       checked(keyProblem(key), `s3 put ${key}`, async () => {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ContentType: contentType, ContentLength: bytes.length }))
+        const heights = options.eagerThumbnailHeights ?? []
+        const Metadata = heights.length > 0 ? { [THUMBNAIL_HEIGHTS_METADATA]: heights.join(',') } : undefined
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ContentType: contentType, ContentLength: bytes.length, Metadata }))
       }),
 
     get: (key) => {

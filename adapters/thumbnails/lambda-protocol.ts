@@ -13,6 +13,9 @@ const Key = new t.Type<string, string, unknown>(
   t.identity,
 )
 
+/** `x-amz-meta-thumbnail-heights: 200,400`, as the SDK hands user metadata over (lower case, no prefix). */
+export const THUMBNAIL_HEIGHTS_METADATA = 'thumbnail-heights'
+
 export const RenderPayload = t.strict({
   originalKey: Key,
   height: Height,

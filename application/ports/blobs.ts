@@ -22,7 +22,7 @@ export interface BlobStream {
  * Every adapter passes test/contract/blob-storage.contract.ts.
  */
 export interface BlobStorage {
-  put(key: string, bytes: Buffer, contentType: string): TE.TaskEither<Infra, void>
+  put(key: string, bytes: Buffer, contentType: string, options?: PutOptions): TE.TaskEither<Infra, void>
   get(key: string): TE.TaskEither<BlobNotFound | Infra, Blob>
   /** The same bytes as `get`, streamed, with their length known before the first byte. */
   open(key: string): TE.TaskEither<BlobNotFound | Infra, BlobStream>
@@ -39,6 +39,14 @@ export interface BlobStorage {
    * (redirect delivery). Absent on stores that cannot (the filesystem).
    */
   readonly presignGet?: (key: string, expiresInSeconds: number, headers: PresignHeaders) => TE.TaskEither<Infra, string>
+}
+
+export interface PutOptions {
+  /**
+   * Thumbnail heights worth rendering as soon as an original lands. S3 keeps them as
+   * object metadata, which the event-driven Lambda reads; other stores ignore them.
+   */
+  readonly eagerThumbnailHeights?: readonly number[]
 }
 
 export interface PresignHeaders {

@@ -15,6 +15,8 @@ export interface UploadImageCommand {
   /** The uploaded file's name, for the default image name. */
   readonly fileName?: string
   readonly name?: string
+  /** The owner's tier's heights: rendered ahead of the first request where the deployment can (S3 + Lambda events). */
+  readonly thumbnailHeights?: readonly number[]
 }
 
 export type UploadImageError =
@@ -58,7 +60,7 @@ export const uploadImage = (deps: UploadImageDeps) =>
       })),
       TE.chainW((image) =>
         pipe(
-          deps.originals.put(originalKey(image.id), cmd.bytes, contentTypeOf(image.format)),
+          deps.originals.put(originalKey(image.id), cmd.bytes, contentTypeOf(image.format), { eagerThumbnailHeights: cmd.thumbnailHeights }),
           TE.chainW(() => pipe(deps.images.insert(image), TE.orElseW((e) => undo(deps.originals, image.id, e)))),
         ),
       ),

@@ -41,6 +41,14 @@ export const blobStorageContract = (name: string, make: () => Promise<BlobStorag
       ns = `t${randomBytes(4).toString('hex')}`
     })
 
+    it('stores the same bytes and type when told which thumbnails to render eagerly', async () => {
+      const bytes = randomBytes(2_000)
+      await run(h.storage.put(`${ns}/eager`, bytes, 'image/jpeg', { eagerThumbnailHeights: [200, 400] }))
+      const blob = await run(h.storage.get(`${ns}/eager`))
+      expect(blob.contentType).to.equal('image/jpeg')
+      expect(Buffer.compare(blob.bytes, bytes)).to.equal(0)
+    })
+
     it('streams a blob with open: the same bytes, length and type as get; missing → BlobNotFound', async () => {
       const bytes = randomBytes(300_000)
       await run(h.storage.put(`${ns}/streamed`, bytes, 'image/png'))

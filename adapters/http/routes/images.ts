@@ -25,7 +25,8 @@ export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
     const prob = upload.problem ?? name.problem
     if (prob) return sendProblem(ctx, prob)
     if (!upload.file) return sendProblem(ctx, problemOf({ _tag: 'FileRequired' }))
-    await respond(ctx, api.uploadImage({ ownerId: user.id, bytes: upload.file.bytes, fileName: upload.file.fileName, name: name.value }), (image) => {
+    const cmd = { ownerId: user.id, bytes: upload.file.bytes, fileName: upload.file.fileName, name: name.value, thumbnailHeights: tier.thumbnailHeights }
+    await respond(ctx, api.uploadImage(cmd), (image) => {
       ctx.status = 201
       ctx.set('Location', `${base}/images/${image.id}`)
       ctx.body = imageJson(base, image, tier)

@@ -7,7 +7,7 @@
  * the API reads them, so the API serves them without rendering.
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { expect } from 'chai'
 import sharp from 'sharp'
 import { makeJpeg } from '../../support/images'
@@ -162,11 +162,19 @@ describe('Lambda thumbnailer failures and eager rendering over HTTP (aws backend
       expect(server.renders(), 'served from what the event rendered').to.equal(renders)
     })
 
-    it('an original uploaded through the API carries no heights: its event is skipped with a reason, not an error', async () => {
+    it("an original uploaded through the API carries its owner's tier heights: its event renders them ahead of the first request", async () => {
       const id = await uploadOne()
       const bucket = server.imgtier.config.s3.bucket
+      const s3 = server.s3
+      if (s3 === undefined) throw new Error('the aws backend has S3')
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: id }))
+      expect(head.Metadata).to.deep.equal({ 'thumbnail-heights': '200,400' }) // Enterprise
       const outcome = await invokeWithEvent(objectCreatedEvent(bucket, id, jpeg.length))
-      expect(outcome).to.deep.equal({ rendered: [], skipped: [{ key: id, reason: 'no valid thumbnail-heights metadata' }] })
+      expect(outcome.skipped).to.deep.equal([])
+      expect(outcome.rendered.map((r: { thumbnailKey: string }) => r.thumbnailKey)).to.deep.equal([`${id}/200`, `${id}/400`])
+      const renders = server.renders()
+      expect((await api.get(`/images/${id}/thumbnails/400`, owner.token)).status).to.equal(200)
+      expect(server.renders(), 'served from what the event rendered').to.equal(renders)
     })
 
     it("the function's own thumbnail writes never trigger more rendering", async () => {
