@@ -136,6 +136,11 @@ const PURGE_EVERY_MS = 60_000
 
 const ensureAdminAtStart = async (deps: UseCaseDeps, config: Config): Promise<EnsureAdminResult> => {
   const result = await ensureAdmin({ ...deps, randomPassword: () => randomBytes(18).toString('base64url') })(config.admin)()
-  if (E.isLeft(result)) throw new Error(`could not ensure the admin account: ${result.left._tag}`)
+  if (E.isLeft(result)) {
+    const e = result.left
+    // An operator reads this: say what failed and why (an unmigrated database, a bad tier…).
+    const why = e._tag === 'InfrastructureFailure' ? `${e.what}: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}` : e._tag
+    throw new Error(`could not ensure the admin account (${why})${config.migrateOnStart ? '' : '; IMGTIER_MIGRATE=false: has `npm run migrate` been run?'}`)
+  }
   return result.right
 }

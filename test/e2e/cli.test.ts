@@ -3,7 +3,12 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import * as E from 'fp-ts/Either'
+import pino from 'pino'
+import { openDatabase } from '../../adapters/persistence'
 import { MIGRATION_NAMES } from '../../adapters/persistence/migrations'
+import { loadConfig } from '../../bootstrap/config'
+import { createImgtier } from '../../bootstrap/imgtier'
 import { freshPostgresUrl, type EmptyDatabase } from '../support/database'
 
 /** `npm run migrate` and `npm run migrate:rollback` on the configured database (real Postgres when there is one). */
@@ -47,5 +52,31 @@ describe('migration CLI', function () {
     const r = cli('migrate:sideways')
     expect(r.code).to.equal(1)
     expect(r.out).to.match(/unknown command "migrate:sideways"/)
+  })
+
+  it('with IMGTIER_MIGRATE=false, start-up leaves the schema alone (migrations are the operator\'s step)', async function () {
+    const blank = await freshPostgresUrl()
+    if (!blank) {
+      console.log('    (no real Postgres: checked on an empty PGlite data dir instead)')
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'imgtier-nomigrate-'))
+    try {
+      const env = { IMGTIER_DATA_DIR: dir, IMGTIER_MIGRATE: 'false', LOG_LEVEL: 'silent', IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: 'admin-password', ...(blank ? { DATABASE_URL: blank.url } : {}) }
+      const config = loadConfig(env)
+      if (E.isLeft(config)) throw new Error(config.left.join('; '))
+      expect(config.right.migrateOnStart).to.equal(false)
+      let refused = ''
+      await createImgtier(config.right, { logger: pino({ level: 'silent' }) }).then((app) => app.close(), (e: unknown) => { refused = String(e) })
+      expect(refused, 'an unmigrated database cannot serve').to.match(/tiers|relation|does not exist/)
+      const db = await openDatabase({ url: blank?.url, pgliteDir: path.join(dir, 'pglite') })
+      try {
+        expect(await db.knex.schema.hasTable('knex_migrations')).to.equal(false)
+      } finally {
+        await db.close()
+      }
+    } finally {
+      await blank?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
