@@ -16,7 +16,7 @@ const perCallMicros = (n: number, f: () => unknown): number => {
 const secret = 'a-jwt-secret-of-at-least-32-chars!!'
 const key = createSecretKey(Buffer.from(secret))
 const tokens = jwtAccessTokens({ secret, clock: systemClock() })
-const claims = { userId: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'user' as const, sessionVersion: 1 }
+const claims = { userId: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'user' as const, sessionVersion: 1, sessionId: '7c9e6679-7425-40de-944b-e07fc1f90ae7' }
 const { token } = tokens.issue(claims)
 const options = { algorithms: ['HS256' as const], issuer: 'imgtier' }
 

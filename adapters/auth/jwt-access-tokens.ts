@@ -28,6 +28,7 @@ const TokenPayload = t.type({
   sub: Uuid,
   role: Role,
   sv: intBetween(0, Number.MAX_SAFE_INTEGER, 'SessionVersion'),
+  sid: Uuid,
   exp: t.number,
 })
 
@@ -49,7 +50,7 @@ export const jwtAccessTokens = ({ secret, ttlSeconds = 900, clock, issuer = 'img
       // iat and exp come from the injected clock, never from Date.now(), so tests
       // that move the clock see tokens expire.
       const iat = unixSeconds(clock)
-      const payload = { sub: claims.userId, role: claims.role, sv: claims.sessionVersion, iat, exp: iat + ttlSeconds }
+      const payload = { sub: claims.userId, role: claims.role, sv: claims.sessionVersion, sid: claims.sessionId, iat, exp: iat + ttlSeconds }
       const token = jwt.sign(payload, key, { algorithm: ALGORITHM, issuer })
       return { token, expiresIn: ttlSeconds }
     },
@@ -67,7 +68,7 @@ export const jwtAccessTokens = ({ secret, ttlSeconds = 900, clock, issuer = 'img
             E.mapLeft(() => unauthorized('token claims are malformed')),
           ),
         ),
-        E.map((p): AccessClaims => ({ userId: p.sub, role: p.role, sessionVersion: p.sv })),
+        E.map((p): AccessClaims => ({ userId: p.sub, role: p.role, sessionVersion: p.sv, sessionId: p.sid })),
       ),
   }
 }

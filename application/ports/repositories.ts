@@ -104,5 +104,7 @@ export interface RefreshTokenRepository {
    */
   markUsed(digest: string, at: Date): TE.TaskEither<Infra, boolean>
   revokeFamily(familyId: string, at: Date): TE.TaskEither<Infra, void>
+  /** Has this login session been ended (logout, reuse detected, password change)? */
+  familyRevoked(familyId: string): TE.TaskEither<Infra, boolean>
   revokeAllForUser(userId: string, at: Date): TE.TaskEither<Infra, void>
 }

@@ -9,6 +9,8 @@ export interface AccessClaims {
   readonly role: Role
   /** Must equal the user's current sessionVersion, or the token is dead. */
   readonly sessionVersion: number
+  /** The login session (refresh-token family) it belongs to: ending that session ends the token. */
+  readonly sessionId: string
 }
 
 /** Short-lived access tokens (JWT, HS256 pinned). */

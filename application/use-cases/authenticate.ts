@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { InfrastructureFailure, Unauthorized } from '../../domain/errors'
 import type { Tier } from '../../domain/tier'
 import type { User } from '../../domain/user'
-import type { UserRepository } from '../ports/repositories'
+import type { RefreshTokenRepository, UserRepository } from '../ports/repositories'
 import type { AccessTokens } from '../ports/security'
 
 export interface Principal {
@@ -14,20 +14,27 @@ export interface Principal {
 
 /**
  * Who is calling. The user is read on every request (one joined query), so a tier
- * move, a role change, a deactivation or a password change applies at once.
+ * move, a role change, a deactivation or a password change applies at once; and the
+ * token's login session is checked alongside, so a logout (or a detected refresh-token
+ * reuse) ends the access token too, not only its refresh token.
  */
-export const authenticate = (deps: { users: UserRepository; accessTokens: AccessTokens }) =>
+export const authenticate = (deps: { users: UserRepository; refreshTokens: RefreshTokenRepository; accessTokens: AccessTokens }) =>
   (token: string): TE.TaskEither<Unauthorized | InfrastructureFailure, Principal> =>
     pipe(
       TE.fromEither(deps.accessTokens.verify(token)),
       TE.chainW((claims) =>
         pipe(
-          deps.users.getWithTier(claims.userId),
-          TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
+          TE.Do,
+          TE.apS('found', pipe(
+            deps.users.getWithTier(claims.userId),
+            TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
+          )),
+          TE.apSW('ended', deps.refreshTokens.familyRevoked(claims.sessionId)),
           TE.filterOrElseW(
-            ({ user }) => user.active && user.sessionVersion === claims.sessionVersion,
+            ({ found: { user }, ended }) => user.active && user.sessionVersion === claims.sessionVersion && !ended,
             () => unauthorized('session revoked'),
           ),
+          TE.map(({ found }) => found),
         ),
       ),
     )

@@ -30,7 +30,7 @@ export interface SessionDeps {
 export const startSession = (deps: SessionDeps, user: User, tier: Tier, familyId = deps.ids.uuid()) => {
   const now = deps.clock.now()
   const refresh = deps.opaqueTokens.generate()
-  const access = deps.accessTokens.issue({ userId: user.id, role: user.role, sessionVersion: user.sessionVersion })
+  const access = deps.accessTokens.issue({ userId: user.id, role: user.role, sessionVersion: user.sessionVersion, sessionId: familyId })
   return pipe(
     deps.refreshTokens.insert({
       digest: refresh.digest,

@@ -11,7 +11,7 @@ export interface AccessTokensHarness {
   readonly stranger: AccessTokens
 }
 
-const claims: AccessClaims = { userId: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'admin', sessionVersion: 7 }
+const claims: AccessClaims = { userId: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'admin', sessionVersion: 7, sessionId: '7c9e6679-7425-40de-944b-e07fc1f90ae7' }
 
 const expectUnauthorized = (result: E.Either<{ _tag: string }, unknown>): void => {
   expect(E.isLeft(result), 'expected the token to be refused').to.equal(true)

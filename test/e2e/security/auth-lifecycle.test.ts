@@ -90,6 +90,8 @@ describe('security e2e: auth lifecycle', function () {
 
     expectUnauthorized(await refresh(client, first))
     expectUnauthorized(await refresh(client, rotated.json.refreshToken))
+    // The stolen family's access token dies with it, not fifteen minutes later.
+    expectUnauthorized(await client.get('/me', rotated.json.accessToken))
     // Another login is another family, untouched.
     const other = (await loginReply(user.username, user.password)).json.refreshToken
     expect((await refresh(client, other)).status).to.equal(200)
@@ -124,6 +126,9 @@ describe('security e2e: auth lifecycle', function () {
       expect(cleared.get(name), name).to.match(/expires=Thu, 01 Jan 1970/i)
     }
     expectUnauthorized(await refresh(client, login.json.refreshToken))
+    // The access token of the session ends with it; the user's other sessions go on.
+    expectUnauthorized(await client.get('/me', login.json.accessToken))
+    expect((await client.get('/me', user.token)).status).to.equal(200)
   })
 
   for (const [what, patch] of [['a password change', { password: 'a-brand-new-password' }], ['deactivation', { active: false }]] as const) {

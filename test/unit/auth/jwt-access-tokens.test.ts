@@ -23,7 +23,7 @@ accessTokensContract('jsonwebtoken HS256', () => {
 describe('jwtAccessTokens', () => {
   const clock = fixedClock(START)
   const tokens = jwtAccessTokens({ secret: SECRET, clock })
-  const good = { sub: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'user', sv: 1, iat: nowSeconds, exp: nowSeconds + 60, iss: 'imgtier' }
+  const good = { sub: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'user', sv: 1, sid: '7c9e6679-7425-40de-944b-e07fc1f90ae7', iat: nowSeconds, exp: nowSeconds + 60, iss: 'imgtier' }
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 
   const reasonOf = (token: string): string => {
@@ -88,7 +88,7 @@ describe('jwtAccessTokens', () => {
   })
 
   it('stamps iat and exp from the injected clock', () => {
-    const decoded = jwt.decode(tokens.issue({ userId: good.sub, role: 'user', sessionVersion: 1 }).token, { complete: true })
+    const decoded = jwt.decode(tokens.issue({ userId: good.sub, role: 'user', sessionVersion: 1, sessionId: good.sid }).token, { complete: true })
     expect(decoded?.header.alg).to.equal('HS256')
     expect(decoded?.payload).to.include({ iat: nowSeconds, exp: nowSeconds + 900, iss: 'imgtier', sv: 1 })
   })
