@@ -30,10 +30,6 @@ export const objectionRefreshTokenRepository = (knex: Knex): RefreshTokenReposit
       await RefreshTokenRow.query(knex).patch({ revoked_at: at }).where('family_id', familyId).whereNull('revoked_at')
     }),
 
-  familyRevoked: (familyId) =>
-    run('is refresh token family revoked', async () =>
-      (await knex('refresh_tokens').where('family_id', familyId).whereNotNull('revoked_at').select(knex.raw('1')).limit(1)).length > 0),
-
   revokeAllForUser: (userId, at) =>
     // Not a uuid: no such user, so nothing to revoke (the uuid column would reject it).
     !isUuid(userId) ? TE.right(undefined) : run('revoke refresh tokens of user', async () => {

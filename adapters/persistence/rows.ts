@@ -14,6 +14,11 @@ export class RowShapeError extends Error {
 }
 
 /** An int8 or numeric value as a JS number (counts and byte sizes stay far below 2^53). */
+export const toBoolean = (u: unknown, what = 'boolean'): boolean => {
+  if (typeof u === 'boolean') return u
+  throw new RowShapeError(what, u)
+}
+
 export const toNumber = (u: unknown, what = 'number'): number => {
   const n = typeof u === 'number' ? u : typeof u === 'string' && /^-?[0-9]+$/.test(u) ? Number(u) : typeof u === 'bigint' ? Number(u) : NaN
   if (!Number.isSafeInteger(n)) throw new RowShapeError(what, u)

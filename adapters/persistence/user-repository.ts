@@ -8,7 +8,7 @@ import { isUuid } from '../../domain/ids'
 import type { User } from '../../domain/user'
 import { tierFromRow, userFromRow, userToRow } from './mappers'
 import { UserRow } from './models'
-import { countOf, affectedRows, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError } from './rows'
+import { countOf, affectedRows, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, type SqlError, toBoolean } from './rows'
 import { run } from './run'
 
 const notFound: UserNotFound = { _tag: 'UserNotFound' }
@@ -38,25 +38,9 @@ export const objectionUserRepository = (knex: Knex): UserRepository => ({
 
   // One round trip: every authenticated request needs both, and a join cannot see
   // the user on one tier and the tier after a concurrent move.
-  getWithTier: (id) =>
-    pipe(
-      isUuid(id)
-        ? run('get user with tier', async () => {
-            const rows: unknown[] = await knex('users as u')
-              .join('tiers as t', 't.id', 'u.tier_id')
-              .where('u.id', id)
-              .select(
-                'u.id', 'u.username', 'u.password_hash', 'u.tier_id', 'u.role', 'u.active', 'u.session_version', 'u.created_at',
-                't.name', 't.thumbnail_heights', 't.original_link', 't.expiring_link', 't.expiring_link_min', 't.expiring_link_max',
-              )
-            const row = rows[0]
-            if (typeof row !== 'object' || row === null) return undefined
-            const user = userFromRow(columns(row))
-            return { user, tier: tierFromRow({ ...columns(row), id: user.tierId }) }
-          })
-        : TE.right(undefined),
-      TE.chainW((found) => (found === undefined ? TE.left(notFound) : TE.right(found))),
-    ),
+  getWithTier: (id) => pipe(withTier(knex, id), TE.map(({ user, tier }) => ({ user, tier }))),
+
+  getPrincipal: (id, sessionId) => withTier(knex, id, sessionId),
 
   findByUsername: (username) =>
     run('find user by username', async () =>
@@ -97,6 +81,31 @@ export const objectionUserRepository = (knex: Knex): UserRepository => ({
       TE.chainW((deleted) => (deleted === 0 ? TE.left(notFound) : TE.right(undefined))),
     ),
 })
+
+/**
+ * The user, their tier and (given a session) whether it has ended, in one round trip:
+ * every authenticated request runs this, so it is a single indexed join.
+ */
+const withTier = (knex: Knex, id: string, sessionId?: string) =>
+  pipe(
+    isUuid(id)
+      ? run('get user with tier', async () => {
+          const rows: unknown[] = await knex('users as u')
+            .join('tiers as t', 't.id', 'u.tier_id')
+            .where('u.id', id)
+            .select(
+              'u.id', 'u.username', 'u.password_hash', 'u.tier_id', 'u.role', 'u.active', 'u.session_version', 'u.created_at',
+              't.name', 't.thumbnail_heights', 't.original_link', 't.expiring_link', 't.expiring_link_min', 't.expiring_link_max',
+              knex.raw('exists (select 1 from refresh_tokens r where r.family_id = ? and r.revoked_at is not null) as session_ended', [sessionId ?? '']),
+            )
+          const row = rows[0]
+          if (typeof row !== 'object' || row === null) return undefined
+          const user = userFromRow(columns(row))
+          return { user, tier: tierFromRow({ ...columns(row), id: user.tierId }), sessionEnded: toBoolean(Reflect.get(row, 'session_ended'), 'session ended') }
+        })
+      : TE.right(undefined),
+    TE.chainW((found) => (found === undefined ? TE.left(notFound) : TE.right(found))),
+  )
 
 /** Reads the selected columns of a joined row by name (missing ones fail in rows.ts). */
 const columns = (row: object) => {

@@ -29,6 +29,8 @@ export interface UserRepository {
   get(id: string): TE.TaskEither<UserNotFound | Infra, User>
   /** The user and their current tier in one round trip: every authenticated request needs both. */
   getWithTier(id: string): TE.TaskEither<UserNotFound | Infra, { readonly user: User; readonly tier: Tier }>
+  /** getWithTier, plus whether the login session (refresh-token family) has ended: still one round trip. */
+  getPrincipal(id: string, sessionId: string): TE.TaskEither<UserNotFound | Infra, { readonly user: User; readonly tier: Tier; readonly sessionEnded: boolean }>
   /** Usernames match case-insensitively. */
   findByUsername(username: string): TE.TaskEither<Infra, O.Option<User>>
   anyAdmin(): TE.TaskEither<Infra, boolean>
@@ -104,7 +106,5 @@ export interface RefreshTokenRepository {
    */
   markUsed(digest: string, at: Date): TE.TaskEither<Infra, boolean>
   revokeFamily(familyId: string, at: Date): TE.TaskEither<Infra, void>
-  /** Has this login session been ended (logout, reuse detected, password change)? */
-  familyRevoked(familyId: string): TE.TaskEither<Infra, boolean>
   revokeAllForUser(userId: string, at: Date): TE.TaskEither<Infra, void>
 }

@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { InfrastructureFailure, Unauthorized } from '../../domain/errors'
 import type { Tier } from '../../domain/tier'
 import type { User } from '../../domain/user'
-import type { RefreshTokenRepository, UserRepository } from '../ports/repositories'
+import type { UserRepository } from '../ports/repositories'
 import type { AccessTokens } from '../ports/security'
 
 export interface Principal {
@@ -18,23 +18,19 @@ export interface Principal {
  * token's login session is checked alongside, so a logout (or a detected refresh-token
  * reuse) ends the access token too, not only its refresh token.
  */
-export const authenticate = (deps: { users: UserRepository; refreshTokens: RefreshTokenRepository; accessTokens: AccessTokens }) =>
+export const authenticate = (deps: { users: UserRepository; accessTokens: AccessTokens }) =>
   (token: string): TE.TaskEither<Unauthorized | InfrastructureFailure, Principal> =>
     pipe(
       TE.fromEither(deps.accessTokens.verify(token)),
       TE.chainW((claims) =>
         pipe(
-          TE.Do,
-          TE.apS('found', pipe(
-            deps.users.getWithTier(claims.userId),
-            TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
-          )),
-          TE.apSW('ended', deps.refreshTokens.familyRevoked(claims.sessionId)),
+          deps.users.getPrincipal(claims.userId, claims.sessionId),
+          TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
           TE.filterOrElseW(
-            ({ found: { user }, ended }) => user.active && user.sessionVersion === claims.sessionVersion && !ended,
+            ({ user, sessionEnded }) => user.active && user.sessionVersion === claims.sessionVersion && !sessionEnded,
             () => unauthorized('session revoked'),
           ),
-          TE.map(({ found }) => found),
+          TE.map(({ user, tier }) => ({ user, tier })),
         ),
       ),
     )

@@ -14,6 +14,24 @@ export const userRepositoryContract = (name: string, makeHarness: MakeRepository
     after(async () => h?.close())
 
     // First on purpose: it needs a store with no admin yet.
+    it("reads a principal in one go: the user, their tier, and whether the login session has ended", async () => {
+      const user = await aUserOnBasic(h)
+      const session = aRefreshToken(user.id)
+      const otherSession = aRefreshToken(user.id)
+      for (const t of [session, otherSession]) await right(h.tokens.insert(t))
+      const live = await right(h.users.getPrincipal(user.id, session.familyId))
+      expect(live.user).to.deep.equal(user)
+      expect(live.tier.name).to.equal('Basic')
+      expect(live.sessionEnded).to.equal(false)
+      await right(h.tokens.markUsed(session.digest, new Date()))
+      expect((await right(h.users.getPrincipal(user.id, session.familyId))).sessionEnded, 'rotated is not ended').to.equal(false)
+      await right(h.tokens.revokeFamily(session.familyId, new Date()))
+      expect((await right(h.users.getPrincipal(user.id, session.familyId))).sessionEnded).to.equal(true)
+      expect((await right(h.users.getPrincipal(user.id, otherSession.familyId))).sessionEnded).to.equal(false)
+      expect((await right(h.users.getPrincipal(user.id, 'no-such-session'))).sessionEnded).to.equal(false)
+      expect(await left(h.users.getPrincipal(randomUUID(), session.familyId))).to.deep.equal({ _tag: 'UserNotFound' })
+    })
+
     it('knows whether any admin exists', async () => {
       expect(await right(h.users.anyAdmin())).to.equal(false)
       await aUserOnBasic(h, { role: 'auditor' })
