@@ -1,10 +1,18 @@
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
-import { migrateLatest, migrateRollback, openDatabase } from '../adapters/persistence'
+import pino from 'pino'
+import { RECONCILE_GRACE_MS, reconcileBlobs } from '../application/use-cases/reconcile-blobs'
+import { migrateLatest, migrateRollback, objectionImageRepository, openDatabase } from '../adapters/persistence'
+import { systemClock } from '../adapters/runtime'
 import { loadConfig } from './config'
+import { makeStorage } from './storage'
 
-/** `npm run migrate` and `npm run migrate:rollback [-- --all]`, on the configured database. */
-const COMMANDS = ['migrate', 'migrate:rollback']
+/**
+ * Operator commands on the configured database and storage:
+ * `npm run migrate`, `npm run migrate:rollback [-- --all]`,
+ * `npm run reconcile [-- --grace-minutes N]` (remove blobs no image row accounts for).
+ */
+const COMMANDS = ['migrate', 'migrate:rollback', 'reconcile']
 
 const run = async (command: string | undefined, args: readonly string[]): Promise<void> => {
   // Refuse a typo before paying for a database connection (a cold PGlite takes seconds).
@@ -24,8 +32,18 @@ const run = async (command: string | undefined, args: readonly string[]): Promis
         console.log(undone.length ? `rolled back: ${undone.join(', ')}` : 'nothing to roll back')
         return
       }
+      case 'reconcile': {
+        const graceArg = args[args.indexOf('--grace-minutes') + 1]
+        const grace = args.includes('--grace-minutes') ? Number(graceArg) * 60_000 : RECONCILE_GRACE_MS
+        if (!Number.isFinite(grace) || grace < 0) throw new Error('--grace-minutes takes a number of minutes')
+        const storage = await makeStorage(config.right, pino({ level: 'warn' }))
+        const report = await reconcileBlobs({ ...storage, images: objectionImageRepository(db.knex), clock: systemClock() })(grace)()
+        if (E.isLeft(report)) throw new Error(`reconcile failed: ${report.left.what}`)
+        console.log(JSON.stringify(report.right))
+        return
+      }
       default:
-        throw new Error(`unknown command "${command ?? ''}"; use migrate or migrate:rollback`)
+        throw new Error(`unknown command "${command ?? ''}"; use ${COMMANDS.join(' or ')}`)
     }
   } finally {
     await db.close()

@@ -86,6 +86,13 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
           })
         : TE.right([]),
 
+    existingIds: (ids) =>
+      run('find existing image ids', async () => {
+        const valid = ids.filter(isUuid)
+        const found: unknown[] = valid.length === 0 ? [] : await knex('images').whereIn('id', valid).pluck('id')
+        return new Set(found.filter((id): id is string => typeof id === 'string'))
+      }),
+
     markDeleting: (id, at) =>
       isUuid(id)
         ? run('mark image deleting', async () => affectedRows(await knex('images').where('id', id).whereNull('deleting_since').update({ deleting_since: at })) > 0)

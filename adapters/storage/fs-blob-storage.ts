@@ -178,6 +178,19 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
         }
       }),
 
+    modifiedAt: (key) =>
+      pipe(
+        checked(keyProblem(key), `fs modifiedAt ${key}`, async () => {
+          try {
+            return (await fs.stat(fileOf(key))).mtime
+          } catch (e) {
+            if (hasCode(e, 'ENOENT', 'ENOTDIR')) return undefined
+            throw e
+          }
+        }),
+        TE.chainW((at): TE.TaskEither<BlobNotFound | InfrastructureFailure, Date> => (at === undefined ? TE.left({ _tag: 'BlobNotFound', key }) : TE.right(at))),
+      ),
+
     delete: (key) => checked(keyProblem(key), `fs delete ${key}`, async () => void (await remove(key))),
 
     deletePrefix: (prefix) =>

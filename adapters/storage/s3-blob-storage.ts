@@ -91,6 +91,20 @@ export const s3BlobStorage = (o: S3BlobStorageOptions): BlobStorage => {
         }
       }),
 
+    modifiedAt: (key) => {
+      const problem = keyProblem(key)
+      if (problem !== undefined) return TE.left(infrastructureFailure(`s3 modifiedAt ${key}`)(new Error(problem)))
+      return TE.tryCatchK(
+        async () => {
+          const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: full(key) }))
+          if (head.LastModified === undefined) throw new Error('HeadObject answered without LastModified')
+          return head.LastModified
+        },
+        (e): BlobNotFound | InfrastructureFailure =>
+          isS3NotFound(e, 'NotFound', 'NoSuchKey') ? { _tag: 'BlobNotFound', key } : infrastructureFailure(`s3 modifiedAt ${key}`)(e),
+      )()
+    },
+
     // S3's DeleteObject already succeeds on a missing key.
     delete: (key) => checked(keyProblem(key), `s3 delete ${key}`, async () => void (await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: full(key) })))),
 

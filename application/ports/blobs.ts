@@ -27,6 +27,8 @@ export interface BlobStorage {
   /** The same bytes as `get`, streamed, with their length known before the first byte. */
   open(key: string): TE.TaskEither<BlobNotFound | Infra, BlobStream>
   exists(key: string): TE.TaskEither<Infra, boolean>
+  /** When the blob was last written (the reconciler spares young blobs: uploads in flight). */
+  modifiedAt(key: string): TE.TaskEither<BlobNotFound | Infra, Date>
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): TE.TaskEither<Infra, void>
   /** Removes every key starting with prefix; returns how many. */

@@ -59,6 +59,8 @@ export interface ImageRepository {
   listByOwner(ownerId: string, window: OffsetWindow): TE.TaskEither<Infra, Counted<Image>>
   /** Newest first, keyset-paginated; results always in newest-first order. */
   listByOwnerKeyset(ownerId: string, window: KeysetWindow): TE.TaskEither<Infra, Counted<Image> & { readonly hasMore: boolean }>
+  /** Which of these ids have a row, marked for deletion or not (the reconciler's question). */
+  existingIds(ids: readonly string[]): TE.TaskEither<Infra, ReadonlySet<string>>
   /** Every image of the owner, marked for deletion or not. */
   listIdsByOwner(ownerId: string): TE.TaskEither<Infra, readonly string[]>
   /**

@@ -12,7 +12,7 @@ export interface BlobsOfImages { readonly originals: BlobStorage; readonly thumb
 type PurgeDeps = BlobsOfImages & { readonly images: ImageRepository }
 
 /** Thumbnails, then the original: both idempotent, so a retry finishes a half-done removal. */
-const removeImageBlobs = (blobs: BlobsOfImages, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
+export const removeImageBlobs = (blobs: BlobsOfImages, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
   pipe(
     blobs.thumbnails.deletePrefix(thumbnailPrefix(imageId)),
     TE.chain(() => blobs.originals.delete(originalKey(imageId))),

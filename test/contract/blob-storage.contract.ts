@@ -49,6 +49,15 @@ export const blobStorageContract = (name: string, make: () => Promise<BlobStorag
       expect(Buffer.compare(blob.bytes, bytes)).to.equal(0)
     })
 
+    it('tells when a blob was written; missing → BlobNotFound', async () => {
+      const before = Date.now()
+      await run(h.storage.put(`${ns}/dated`, Buffer.from('x'), 'text/plain'))
+      const at = (await run(h.storage.modifiedAt(`${ns}/dated`))).getTime()
+      // Store clocks (S3 keeps whole seconds) may differ a little from ours.
+      expect(at).to.be.within(before - 5_000, Date.now() + 5_000)
+      expect(await runLeft(h.storage.modifiedAt(`${ns}/undated`))).to.deep.equal({ _tag: 'BlobNotFound', key: `${ns}/undated` })
+    })
+
     it('streams a blob with open: the same bytes, length and type as get; missing → BlobNotFound', async () => {
       const bytes = randomBytes(300_000)
       await run(h.storage.put(`${ns}/streamed`, bytes, 'image/png'))

@@ -112,6 +112,15 @@ export const imageRepositoryContract = (name: string, makeHarness: MakeRepositor
       expect(await left(h.images.get(image.id))).to.deep.equal({ _tag: 'ImageNotFound' })
     })
 
+    it('says which ids have a row, marked for deletion or not, ignoring non-uuids', async () => {
+      const { images } = await ownerWith(2)
+      const [a, b] = [images[0]!, images[1]!]
+      await right(h.images.markDeleting(b.id, new Date()))
+      const found = await right(h.images.existingIds([a.id, b.id, randomUUID(), 'thumbnails', '']))
+      expect([...found].sort()).to.deep.equal([a.id, b.id].sort())
+      expect((await right(h.images.existingIds([]))).size).to.equal(0)
+    })
+
     it('hides an image from every read once it is marked deleting, and hands it to the sweep', async () => {
       const { owner, images } = await ownerWith(3)
       const [marked, kept] = [images[0]!, images[1]!]

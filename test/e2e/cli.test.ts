@@ -7,6 +7,7 @@ import * as E from 'fp-ts/Either'
 import pino from 'pino'
 import { openDatabase } from '../../adapters/persistence'
 import { MIGRATION_NAMES } from '../../adapters/persistence/migrations'
+import { fsBlobStorage } from '../../adapters/storage/fs-blob-storage'
 import { loadConfig } from '../../bootstrap/config'
 import { createImgtier } from '../../bootstrap/imgtier'
 import { freshPostgresUrl, type EmptyDatabase } from '../support/database'
@@ -46,6 +47,18 @@ describe('migration CLI', function () {
     for (const name of MIGRATION_NAMES) expect(back.out).to.include(name)
     expect(cli('migrate:rollback').out).to.include('nothing to roll back')
     expect(cli('migrate').code).to.equal(0)
+  })
+
+  it('reconciles: removes a blob no row accounts for, and reports what it did', async () => {
+    expect(cli('migrate').code).to.equal(0)
+    const orphan = '11111111-1111-4111-8111-111111111111'
+    const put = await fsBlobStorage(path.join(dataDir, 'blobs', 'originals')).put(orphan, Buffer.from('lost'), 'image/jpeg')()
+    expect(put._tag).to.equal('Right')
+    const young = cli('reconcile')
+    expect(young.code, young.out).to.equal(0)
+    expect(JSON.parse(young.out.trim().split('\n').pop() ?? '{}')).to.deep.include({ removed: [], spared: [orphan] })
+    const now = cli('reconcile', '--grace-minutes', '0')
+    expect(JSON.parse(now.out.trim().split('\n').pop() ?? '{}')).to.deep.include({ checked: 1, removed: [orphan], spared: [] })
   })
 
   it('refuses an unknown command with a clear message and exit code 1', () => {
