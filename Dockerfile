@@ -1,4 +1,7 @@
-# imgtier API image. Build: docker build -t imgtier .  Run: docker run -p 8000:8000 -v imgtier-data:/data imgtier
+# imgtier API image. Build: docker build -t imgtier .
+# Run (production refuses weak or missing secrets, README "Configuration"):
+#   docker run -p 8000:8000 -v imgtier-data:/data \
+#     -e IMGTIER_PUBLIC_URL=https://img.example.com -e IMGTIER_JWT_SECRET=… -e IMGTIER_LINK_KEYS=k1:… imgtier
 # Two stages: the compiler and dev dependencies never reach the runtime image.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
