@@ -69,7 +69,7 @@ export const openApiDocument = (publicUrl: string) => ({
     },
     '/admin/users': {
       get: { summary: 'List users', security: bearer, responses: { 200: json(envelopeOf('User')), ...errors(401, 403) } },
-      post: { summary: 'Create a user', security: bearer, requestBody: json({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', minLength: 8 }, tierId: { type: 'string', format: 'uuid' }, role: { enum: ['user', 'admin', 'auditor'] } } }), responses: { 201: json({ $ref: '#/components/schemas/User' }), ...errors(400, 401, 403, 409) } },
+      post: { summary: 'Create a user', security: bearer, requestBody: json({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', minLength: 8 }, tierId: { type: 'string', format: 'uuid' }, role: { enum: ['user', 'admin', 'auditor'] }, active: { type: 'boolean' } } }), responses: { 201: json({ $ref: '#/components/schemas/User' }), ...errors(400, 401, 403, 409) } },
     },
     '/admin/users/{id}': {
       get: { summary: 'One user', security: bearer, parameters: [id('id')], responses: { 200: json({ $ref: '#/components/schemas/User' }), ...errors(401, 403, 404) } },

@@ -20,6 +20,8 @@ export interface CreateUserCommand {
   /** Defaults to the tier named Basic. */
   readonly tierId?: string
   readonly role?: Role
+  /** Defaults to true; an admin may create an account disabled until later. */
+  readonly active?: boolean
 }
 
 export interface UpdateUserCommand {
@@ -62,7 +64,7 @@ export const createUser = (deps: UserDeps) =>
             passwordHash,
             tierId,
             role: cmd.role ?? 'user',
-            active: true,
+            active: cmd.active ?? true,
             sessionVersion: 1,
             createdAt: deps.clock.now(),
           }),

@@ -17,13 +17,13 @@ import { uuidParam } from './params'
 
 const CreateUserBody = t.intersection([
   t.strict({ username: Username, password: Password }),
-  t.exact(t.partial({ tierId: Uuid, role: Role })),
+  t.exact(t.partial({ tierId: Uuid, role: Role, active: t.boolean })),
 ])
 const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }))
 const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
 
 const TIER_FIELDS = ['name', 'thumbnailHeights', 'originalLink', 'expiringLinks', 'expiringLinkSeconds']
-const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role']
+const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role', 'active']
 const UPDATE_USER_FIELDS = ['tierId', 'role', 'password', 'active']
 
 /** Authentication (401), then role (403), then existence (404), then the body (400). */
