@@ -75,9 +75,13 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(async (ctx, next) => {
     const requestId = randomUUID()
+    const started = performance.now()
     ctx.state.log = deps.logger.child({ requestId })
     ctx.set('X-Request-Id', requestId)
     await next()
+    // One line a request: successes at debug (volume), client errors at info, server errors at error.
+    const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'info' : 'debug'
+    ctx.state.log[level]({ method: ctx.method, route: ctx._matchedRoute ?? ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request')
   })
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
