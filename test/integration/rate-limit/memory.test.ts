@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import { memoryRateLimiter, unlimitedRateLimiter } from '../../../adapters/rate-limit'
 import { rateLimiterContract } from '../../contract/rate-limiter.contract'
 
-rateLimiterContract('memory', () => ({
+rateLimiterContract('memory', async () => ({
   make: async (rule) => memoryRateLimiter({ ...rule, keyPrefix: randomBytes(6).toString('hex') }),
   close: async () => undefined,
 }))
