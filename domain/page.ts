@@ -36,5 +36,13 @@ export interface Page<T> {
   readonly previous?: PageRequest
 }
 
+/** An offset window over a collection of `count` items: which neighbours exist, and where. */
+export const offsetPage = <T>(found: { readonly count: number; readonly results: readonly T[] }, limit: number, offset: number): Page<T> => ({
+  count: found.count,
+  results: found.results,
+  next: offset + limit < found.count ? { limit, offset: offset + limit } : undefined,
+  previous: offset > 0 ? { limit, offset: Math.max(0, offset - limit) } : undefined,
+})
+
 export type PageRequest = { readonly limit: number; readonly offset: number } | { readonly limit: number; readonly cursor: string }
 

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import type { InfrastructureFailure, InvalidCursor } from '../../domain/errors'
 import type { Image } from '../../domain/image'
-import { LIMIT_DEFAULT, type Page } from '../../domain/page'
+import { LIMIT_DEFAULT, offsetPage, type Page } from '../../domain/page'
 import type { ImageCursor, ImageRepository } from '../ports/repositories'
 
 export interface ListImagesCommand {
@@ -34,12 +34,7 @@ export const listImages = (deps: { images: ImageRepository }) =>
     const offset = cmd.offset ?? 0
     return pipe(
       deps.images.listByOwner(cmd.ownerId, { limit, offset }),
-      TE.map(({ count, results }): Page<Image> => ({
-        count,
-        results,
-        next: offset + limit < count ? { limit, offset: offset + limit } : undefined,
-        previous: offset > 0 ? { limit, offset: Math.max(0, offset - limit) } : undefined,
-      })),
+      TE.map((found) => offsetPage(found, limit, offset)),
     )
   }
 

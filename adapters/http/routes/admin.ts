@@ -1,15 +1,18 @@
 import Router from '@koa/router'
 import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import type { Context } from 'koa'
+import type { Counted, OffsetWindow } from '../../../application/ports/repositories'
 import * as t from 'io-ts'
 import { Uuid } from '../../../domain/ids'
-import { PageQuery } from '../../../domain/page'
+import { LIMIT_DEFAULT, offsetPage, PageQuery } from '../../../domain/page'
 import { TierInput, TierPatch } from '../../../domain/tier'
 import { Password, Role, Username } from '../../../domain/user'
 import type { HttpApi, HttpSettings } from '../api'
 import { principalOf, requireAdmin, requireUser } from '../authn'
 import { bodyOf, jsonBody } from '../body'
 import { decodeWith, unknownFields } from '../decode'
-import { invalidRequest } from '../problem'
+import { invalidRequest, type AppError } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond, sendAppError } from '../respond'
 import { envelope, tierJson, userJson } from '../serialize'
@@ -34,20 +37,26 @@ export const adminRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
   router.param('tierId', uuidParam('tier'))
   router.param('userId', uuidParam('user'))
 
+  /** A collection route: limit/offset from the query, the shared envelope out. */
+  const listed = <T, J>(
+    list: (window: OffsetWindow) => TE.TaskEither<AppError, Counted<T>>, url: string, toJson: (item: T) => J,
+  ) => async (ctx: Context) => {
+    const q = decoded(ctx, decodeWith(ListQuery, ctx.query, 'query'))
+    if (!q) return
+    const limit = q.limit ?? LIMIT_DEFAULT
+    const offset = q.offset ?? 0
+    await respond(ctx, list({ limit, offset }), (found) => {
+      ctx.body = envelope(url, offsetPage(found, limit, offset), toJson)
+    })
+  }
+
   /** Decodes a JSON body, refusing fields the resource does not have. */
   const body = <A>(codec: t.Decoder<unknown, A>, known: readonly string[]) => (input: unknown) => {
     const extra = unknownFields(input, known)
     return extra.length > 0 ? E.left(invalidRequest(extra)) : decodeWith(codec, input)
   }
 
-  router.get('/tiers', async (ctx) => {
-    const q = decoded(ctx, decodeWith(ListQuery, ctx.query, 'query'))
-    if (!q) return
-    const window = { limit: q.limit ?? 20, offset: q.offset ?? 0 }
-    await respond(ctx, api.listTiers(window), (found) => {
-      ctx.body = envelope(`${base}/admin/tiers`, pageOf(found, window), tierJson)
-    })
-  })
+  router.get('/tiers', listed(api.listTiers, `${base}/admin/tiers`, tierJson))
   router.post('/tiers', jsonBody, async (ctx) => {
     const input = decoded(ctx, body(TierInput, TIER_FIELDS)(bodyOf(ctx)))
     if (!input) return
@@ -73,14 +82,7 @@ export const adminRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
     await respond(ctx, api.deleteTier(ctx.params.tierId ?? ''), () => { ctx.status = 204 })
   })
 
-  router.get('/users', async (ctx) => {
-    const q = decoded(ctx, decodeWith(ListQuery, ctx.query, 'query'))
-    if (!q) return
-    const window = { limit: q.limit ?? 20, offset: q.offset ?? 0 }
-    await respond(ctx, api.listUsers(window), (found) => {
-      ctx.body = envelope(`${base}/admin/users`, pageOf(found, window), userJson)
-    })
-  })
+  router.get('/users', listed(api.listUsers, `${base}/admin/users`, userJson))
   router.post('/users', jsonBody, async (ctx) => {
     const input = decoded(ctx, body(CreateUserBody, CREATE_USER_FIELDS)(bodyOf(ctx)))
     if (!input) return
@@ -107,10 +109,3 @@ export const adminRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit):
 
   return router
 }
-
-const pageOf = <T>(found: { count: number; results: readonly T[] }, window: { limit: number; offset: number }) => ({
-  count: found.count,
-  results: found.results,
-  next: window.offset + window.limit < found.count ? { limit: window.limit, offset: window.offset + window.limit } : undefined,
-  previous: window.offset > 0 ? { limit: window.limit, offset: Math.max(0, window.offset - window.limit) } : undefined,
-})
