@@ -37,5 +37,19 @@ export const stringOfLength = (min: number, max: number, name = `String{${min}..
     t.identity,
   )
 
+/**
+ * Where in the input an io-ts error is, as `a.b.0`: the keys of objects and arrays,
+ * leaving out the branch numbers of unions and intersections (they are not places).
+ * Empty for the value itself.
+ */
+export const codecErrorPath = (context: t.Context): string => {
+  const keys: string[] = []
+  for (let i = 1; i < context.length; i++) {
+    const parent = context[i - 1]?.type
+    if (!(parent instanceof t.UnionType || parent instanceof t.IntersectionType)) keys.push(context[i]?.key ?? '')
+  }
+  return keys.join('.')
+}
+
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
+import { codecErrorPath } from '../../domain/codecs'
 import { invalidRequest, type FieldProblem, type Problem } from './problem'
 
 /** io-ts errors as `{path, message}` pairs, one per problem, deepest path first. */
@@ -7,7 +8,7 @@ export const fieldProblems = (errors: t.Errors): FieldProblem[] => {
   const seen = new Set<string>()
   const out: FieldProblem[] = []
   for (const error of errors) {
-    const path = pathOf(error.context)
+    const path = codecErrorPath(error.context) || '(body)'
     const last = error.context[error.context.length - 1]
     const message = error.message ?? (error.value === undefined ? 'is required' : `must be ${last?.type.name ?? 'valid'}`)
     const key = `${path}|${message}`
@@ -17,17 +18,6 @@ export const fieldProblems = (errors: t.Errors): FieldProblem[] => {
     }
   }
   return out
-}
-
-/** Keys of a value's place; members of intersections and unions are not places, so they are left out. */
-const pathOf = (context: t.Context): string => {
-  const keys: string[] = []
-  for (let i = 1; i < context.length; i++) {
-    const parent = context[i - 1]?.type
-    const tag = parent && '_tag' in parent ? String(parent._tag) : ''
-    if (tag !== 'IntersectionType' && tag !== 'UnionType') keys.push(context[i]?.key ?? '')
-  }
-  return keys.join('.') || '(body)'
 }
 
 export const decodeWith = <A>(codec: t.Decoder<unknown, A>, input: unknown, what = 'body'): E.Either<Problem, A> =>
