@@ -56,7 +56,10 @@ export const urlFromEnv = new t.Type<string, string, unknown>(
 export const nonEmpty = new t.Type<string, string, unknown>(
   'non-empty string',
   (u): u is string => typeof u === 'string' && u.length > 0,
-  (u, c) => (typeof u === 'string' && u.trim().length > 0 ? t.success(u.trim()) : t.failure(u, c, 'must not be empty')),
+  (u, c) => {
+    if (u === undefined) return t.failure(u, c, 'must be set')
+    return typeof u === 'string' && u.trim().length > 0 ? t.success(u.trim()) : t.failure(u, c, 'must not be empty')
+  },
   String,
 )
 

@@ -2,31 +2,26 @@ import * as t from 'io-ts'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type { S3Settings } from '../adapters/storage/s3-client'
+import { boolFromEnv, nonEmpty, urlFromEnv } from '../bootstrap/env-codecs'
 import { describeErrors } from './problems'
 
-const NonEmpty = new t.Type<string, string, unknown>(
-  'NonEmptyString',
-  (u): u is string => typeof u === 'string' && u !== '',
-  (u, c) => (typeof u === 'string' && u !== '' ? t.success(u) : t.failure(u, c, 'must be set')),
-  t.identity,
-)
-
-const Bool = t.keyof({ true: null, false: null })
-
-/** The DESIGN.md §4 names, so one environment configures the API and this function alike. */
+/**
+ * The DESIGN.md §4 names, decoded by the API's own codecs (bootstrap/env-codecs.ts), so
+ * one environment means the same to the API and to this function.
+ */
 export const LambdaEnv = t.intersection([
-  t.type({ IMGTIER_S3_BUCKET: NonEmpty }),
+  t.type({ IMGTIER_S3_BUCKET: nonEmpty }),
   t.partial({
     IMGTIER_S3_THUMBNAIL_BUCKET: t.string,
-    IMGTIER_S3_ENDPOINT: NonEmpty,
-    IMGTIER_S3_REGION: NonEmpty,
-    IMGTIER_S3_FORCE_PATH_STYLE: Bool,
+    IMGTIER_S3_ENDPOINT: urlFromEnv,
+    IMGTIER_S3_REGION: nonEmpty,
+    IMGTIER_S3_FORCE_PATH_STYLE: boolFromEnv,
     // Normally the SDK's chain reads these itself; taken here too so a caller can pass
     // an environment object without touching process.env.
-    AWS_ACCESS_KEY_ID: NonEmpty,
-    AWS_SECRET_ACCESS_KEY: NonEmpty,
+    AWS_ACCESS_KEY_ID: nonEmpty,
+    AWS_SECRET_ACCESS_KEY: nonEmpty,
     // The Lambda runtime's execution-role credentials are temporary: without the token S3 refuses them.
-    AWS_SESSION_TOKEN: NonEmpty,
+    AWS_SESSION_TOKEN: nonEmpty,
   }),
 ])
 
@@ -46,7 +41,7 @@ export const lambdaSettings = (env: Record<string, string | undefined>): LambdaS
       s3: {
         ...(e.IMGTIER_S3_ENDPOINT ? { endpoint: e.IMGTIER_S3_ENDPOINT } : {}),
         ...(e.IMGTIER_S3_REGION ? { region: e.IMGTIER_S3_REGION } : {}),
-        ...(e.IMGTIER_S3_FORCE_PATH_STYLE ? { forcePathStyle: e.IMGTIER_S3_FORCE_PATH_STYLE === 'true' } : {}),
+        ...(e.IMGTIER_S3_FORCE_PATH_STYLE !== undefined ? { forcePathStyle: e.IMGTIER_S3_FORCE_PATH_STYLE } : {}),
         ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
           ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } }
           : {}),

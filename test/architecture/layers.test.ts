@@ -24,7 +24,8 @@ export const RULES: Readonly<Record<Layer, Rule>> = {
   // Adapters may use any library but inversify, and never reach into the composition root.
   adapters: { packages: (n) => n !== 'inversify' && n !== 'reflect-metadata', layers: ['domain', 'application', 'adapters'] },
   bootstrap: { packages: () => true, layers: ['domain', 'application', 'adapters', 'bootstrap', 'lambda'] },
-  lambda: { packages: (n) => n !== 'inversify', layers: ['domain', 'application', 'adapters', 'lambda'] },
+  // DESIGN.md §1: the Lambda builds what it needs from bootstrap pieces (never the container).
+  lambda: { packages: (n) => n !== 'inversify', layers: ['domain', 'application', 'adapters', 'bootstrap', 'lambda'] },
 }
 
 const isLayer = (s: string | undefined): s is Layer => s !== undefined && Object.prototype.hasOwnProperty.call(RULES, s)

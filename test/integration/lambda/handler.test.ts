@@ -104,6 +104,13 @@ describe('lambda/handler', () => {
   })
 
   it('stops a misconfigured cold start with one line per problem', () => {
-    expect(() => lambdaSettings({ IMGTIER_S3_FORCE_PATH_STYLE: 'yes' })).to.throw(/IMGTIER_S3_BUCKET: must be set[\s\S]*IMGTIER_S3_FORCE_PATH_STYLE/)
+    expect(() => lambdaSettings({ IMGTIER_S3_FORCE_PATH_STYLE: 'maybe' })).to.throw(/IMGTIER_S3_BUCKET: must be set[\s\S]*IMGTIER_S3_FORCE_PATH_STYLE/)
+  })
+
+  it('reads each variable exactly as the API does (one environment for both)', () => {
+    for (const [raw, parsed] of [['yes', true], ['1', true], ['on', true], ['false', false], ['0', false]] as const) {
+      expect(lambdaSettings({ IMGTIER_S3_BUCKET: 'b', IMGTIER_S3_FORCE_PATH_STYLE: raw }).s3.forcePathStyle, raw).to.equal(parsed)
+    }
+    expect(() => lambdaSettings({ IMGTIER_S3_BUCKET: 'b', IMGTIER_S3_ENDPOINT: 'not a url' })).to.throw(/IMGTIER_S3_ENDPOINT: must be a URL/)
   })
 })
