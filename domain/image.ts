@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { CONTROL_CHARS } from './codecs'
+import { CONTROL_CHARS, isStorableText, UNSTORABLE_TEXT_MESSAGE } from './codecs'
 import type { InvalidImageName } from './errors'
 
 export type ImageFormat = 'jpeg' | 'png'
@@ -42,6 +42,7 @@ export const decideImageName = (
 ): E.Either<InvalidImageName, string> => {
   const chosen = given !== undefined && given.trim() !== '' ? given : stripExtension(fileName ?? '')
   const name = chosen.trim()
+  if (!isStorableText(name)) return E.left({ _tag: 'InvalidImageName', reason: `name ${UNSTORABLE_TEXT_MESSAGE}` })
   if (CONTROL_CHARS.test(name)) return E.left({ _tag: 'InvalidImageName', reason: 'name must not contain control characters' })
   if (name.length > NAME_MAX) return E.left({ _tag: 'InvalidImageName', reason: `name must be at most ${NAME_MAX} characters` })
   // A file called ".png" or an unnamed blob still deserves a name a person can read.

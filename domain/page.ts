@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { DatabaseText } from './codecs'
 
 export const LIMIT_DEFAULT = 20
 export const LIMIT_MAX = 100
@@ -22,7 +23,7 @@ export const PageQuery = t.exact(
   t.partial({
     limit: queryInt('limit', 1, LIMIT_MAX),
     offset: queryInt('offset', 0, 1_000_000_000),
-    cursor: t.string,
+    cursor: DatabaseText,
   }),
 )
 export type PageQuery = t.TypeOf<typeof PageQuery>

@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'koa'
 import { rateLimitHeaders, rateLimitKey, type RateLimiter, type RouteClass } from '../rate-limit'
+import { isStorableText } from '../../domain/codecs'
 import { fieldOf } from './body'
 import { problem, sendProblem } from './problem'
 
@@ -18,7 +19,8 @@ export const rateLimit = (limiters: RateLimiters | undefined): Limit => (routeCl
   const key = rateLimitKey(routeClass, {
     ip: ctx.ip,
     userId: ctx.state.principal?.user.id,
-    username: typeof username === 'string' ? username : undefined,
+    // A username no account can have (U+0000, lone surrogates) shares the IP's anonymous budget: a key must be storable text.
+    username: typeof username === 'string' && isStorableText(username) ? username : undefined,
   })
   const limiter = limiters[routeClass]
   // Spent before the attempt, so a burst of parallel guesses is capped too.
