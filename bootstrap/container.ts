@@ -6,7 +6,7 @@ import type { RenderSingleFlight } from '../application/render-once'
 import type { BlobStorage, ImageInspector, ThumbnailRenderer } from '../application/ports/blobs'
 import type { ImageRepository, RefreshTokenRepository, RenderClaims, TierRepository, UserRepository } from '../application/ports/repositories'
 import type { Clock, Hasher, IdGenerator } from '../application/ports/runtime'
-import type { AccessTokens, LinkSigner, OpaqueTokens, PasswordHasher } from '../application/ports/security'
+import type { AccessTokens, CursorSealer, LinkSigner, OpaqueTokens, PasswordHasher } from '../application/ports/security'
 import { authenticate } from '../application/use-cases/authenticate'
 import { deleteImage } from '../application/use-cases/delete-image'
 import { createExpiringLink, openExpiringLink } from '../application/use-cases/expiring-links'
@@ -19,7 +19,7 @@ import { createUser, deleteUser, getUser, listUsers, updateUser } from '../appli
 import { refreshSession } from '../application/use-cases/refresh-session'
 import { endSession } from '../application/use-cases/sessions'
 import { uploadImage } from '../application/use-cases/upload-image'
-import { hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, type LinkKey } from '../adapters/auth'
+import { deriveKey, hmacCursorSealer, hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, type LinkKey } from '../adapters/auth'
 import type { HttpApi } from '../adapters/http/api'
 import type { Database } from '../adapters/persistence'
 import {
@@ -46,6 +46,7 @@ export interface UseCaseDeps {
   readonly passwords: PasswordHasher
   readonly opaqueTokens: OpaqueTokens
   readonly signer: LinkSigner
+  readonly cursors: CursorSealer
   readonly clock: Clock
   readonly ids: IdGenerator
   readonly hasher: Hasher
@@ -103,6 +104,7 @@ export const buildContainer = (r: Resources): Container => {
       clock: Clock, ids: IdGenerator, hasher: Hasher, claims: RenderClaims): UseCaseDeps => ({
       tiers, users, images, refreshTokens, originals, thumbnails, inspector, renderer, accessTokens, passwords,
       opaqueTokens, signer, clock, ids, hasher, claims,
+      cursors: hmacCursorSealer({ key: deriveKey(r.secrets.jwtSecret, 'page-cursor') }),
       renderOnce: makeSingleFlight(),
       delivery: r.config.delivery,
       limits: { maxBytes: r.config.maxUploadBytes, maxPixels: r.config.maxPixels },
