@@ -8,6 +8,7 @@ import type { Clock } from '../application/ports/runtime'
 import type { PasswordHasher } from '../application/ports/security'
 import { purgeDeletedImages, type PurgeReport } from '../application/use-cases/delete-image'
 import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/ensure-admin'
+import { removeStaleTemporaries } from '../application/use-cases/reconcile-blobs'
 import { scryptPasswordHasher } from '../adapters/auth'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
 import type { HttpApi } from '../adapters/http/api'
@@ -98,6 +99,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       return report.right
     }
     await purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
+    await sweepTemporaries(deps, logger)
     const sweep = setInterval(() => { purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
     sweep.unref()
     cleanups.push(async () => clearInterval(sweep))
@@ -129,6 +131,13 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
     throw err
   }
+}
+
+/** Partial files a crash left mid-write (kill -9 during uploads) go at start; reconcile removes younger ones. */
+const sweepTemporaries = async (deps: UseCaseDeps, logger: Logger): Promise<void> => {
+  const removed = await removeStaleTemporaries(deps)()()
+  if (E.isLeft(removed)) logger.warn({ what: removed.left.what }, 'removing partial files at start failed; npm run reconcile removes them')
+  else if (removed.right > 0) logger.info({ removed: removed.right }, 'removed partial files left by an interrupted write')
 }
 
 const PURGE_BATCH = 100
