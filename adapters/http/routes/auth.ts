@@ -4,7 +4,7 @@ import type { Context } from 'koa'
 import type { SetOption } from 'cookies'
 import type { Session } from '../../../application/use-cases/sessions'
 import type { HttpApi, HttpSettings } from '../api'
-import { ACCESS_COOKIE, REFRESH_COOKIE, requireUser } from '../authn'
+import { ACCESS_COOKIE, REFRESH_COOKIE, principalOf, requireUser } from '../authn'
 import { bodyOf, fieldOf, jsonBody } from '../body'
 import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
@@ -60,7 +60,8 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
   })
 
   router.post('/auth/logout', requireUser(api), limit('read'), jsonBody, async (ctx) => {
-    await respond(ctx, api.endSession(refreshTokenOf(ctx)), () => {
+    const { user, sessionId } = principalOf(ctx)
+    await respond(ctx, api.endSession({ userId: user.id, sessionId, refreshToken: refreshTokenOf(ctx) }), () => {
       secureCookiesOn(ctx)
       ctx.cookies.set(ACCESS_COOKIE, null, cookie(0))
       ctx.cookies.set(REFRESH_COOKIE, null, cookie(0, REFRESH_PATH))
