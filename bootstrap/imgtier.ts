@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import path from 'node:path'
 import * as E from 'fp-ts/Either'
 import pino, { type Logger } from 'pino'
 import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
@@ -11,13 +10,14 @@ import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/en
 import { scryptPasswordHasher } from '../adapters/auth'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
 import type { HttpApi } from '../adapters/http/api'
-import { openDatabase, type Database } from '../adapters/persistence'
+import type { Database } from '../adapters/persistence'
 import { systemClock } from '../adapters/runtime'
 import { buildContainer, type UseCaseDeps } from './container'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
 import { makeRateLimiters } from './rate-limits'
-import { makeRenderer, makeStorage } from './storage'
+import { openDatabaseAtStart, openStorageAtStart } from './start-backends'
+import { makeRenderer } from './storage'
 import { TOKENS } from './tokens'
 
 /** What tests and embedders may replace; everything else comes from the config. */
@@ -52,13 +52,9 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
   const cleanups: (() => Promise<void>)[] = []
   try {
-    const database = overrides.database ?? await openDatabase({
-      url: config.databaseUrl,
-      pgliteDir: path.join(config.dataDir, 'pglite'),
-      migrate: config.migrateOnStart,
-    })
+    const database = overrides.database ?? await openDatabaseAtStart(config, logger)
     if (!overrides.database) cleanups.push(() => database.close())
-    const storage = overrides.storage ?? await makeStorage(config, logger)
+    const storage = overrides.storage ?? await openStorageAtStart(config, logger)
     const renderer = makeRenderer(config, storage)
     // Whatever is not configured comes from the generated development secrets.
     const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
