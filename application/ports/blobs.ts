@@ -43,6 +43,16 @@ export interface BlobStorage {
   readonly presignGet?: (key: string, expiresInSeconds: number, headers: PresignHeaders) => TE.TaskEither<Infra, string>
 }
 
+declare const storageRole: unique symbol
+
+/**
+ * Originals and thumbnails are both BlobStorage, in different roles. The optional,
+ * never-set role tag makes the compiler keep them apart: a store labelled for one role
+ * is not accepted in the other (any unlabelled adapter fits either).
+ */
+export type OriginalStorage = BlobStorage & { readonly [storageRole]?: 'originals' }
+export type ThumbnailStorage = BlobStorage & { readonly [storageRole]?: 'thumbnails' }
+
 export interface PutOptions {
   /**
    * Thumbnail heights worth rendering as soon as an original lands. S3 keeps them as

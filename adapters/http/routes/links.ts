@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import type { HttpApi } from '../api'
+import type { UseCases } from '../../../application/bound-use-cases'
 import type { Limit } from '../rate-limit'
 import { respond } from '../respond'
 import { conditional, sendDelivery } from './deliver'
@@ -7,7 +7,7 @@ import { conditional, sendDelivery } from './deliver'
 /** Never longer than the link lives, and short, so a revoked link stops being served soon. */
 const LINK_CACHE_MAX_SECONDS = 300
 
-export const linkRoutes = (api: HttpApi, limit: Limit): Router => {
+export const linkRoutes = (api: UseCases, limit: Limit): Router => {
   const router = new Router()
   router.get('/links/:token', limit('read'), async (ctx) => {
     const cmd = { token: ctx.params.token ?? '', ...conditional(ctx) }
