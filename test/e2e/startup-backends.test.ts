@@ -24,10 +24,15 @@ describe('start-up names and waits for its backends (the real process)', functio
     const full: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', IMGTIER_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bootstrap/main.ts'], { cwd: root, env: full, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
+    let stopping = false
     return new Promise<{ code: number | null; out: string }>((resolve) => {
       const onData = (d: Buffer) => {
         out += d.toString()
-        if (until(out)) child.kill('SIGTERM')
+        // Once: a second SIGTERM during the shutdown would be a different test.
+        if (!stopping && until(out)) {
+          stopping = true
+          child.kill('SIGTERM')
+        }
       }
       child.stdout.on('data', onData)
       child.stderr.on('data', onData)
