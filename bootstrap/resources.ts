@@ -3,7 +3,7 @@ import type { Ports, UseCaseSettings } from '../application/bound-use-cases'
 import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
 import type { Clock } from '../application/ports/runtime'
 import type { PasswordHasher } from '../application/ports/security'
-import { hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher, type LinkKey } from '../adapters/auth'
+import { deriveKey, hmacCursorSealer, hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher, type LinkKey } from '../adapters/auth'
 import {
   objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
   type Database,
@@ -59,6 +59,7 @@ export const portsOf = (r: Resources): Ports => ({
   passwords: r.passwords,
   opaqueTokens: randomOpaqueTokens(),
   signer: hmacLinkSigner({ keys: r.secrets.linkKeys }),
+  cursors: hmacCursorSealer({ key: deriveKey(r.secrets.jwtSecret, 'page-cursor') }),
   clock: r.clock,
   ids: cryptoIdGenerator(),
   hasher: cryptoHasher(),
