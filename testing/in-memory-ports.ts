@@ -1,5 +1,5 @@
 import type { Ports } from '../application/bound-use-cases'
-import { hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher } from '../adapters/auth'
+import { deriveKey, hmacCursorSealer, hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher } from '../adapters/auth'
 import {
   headerImageInspector, memoryBlobStorage, memoryRepositories, recordingThumbnailRenderer, sequentialIds,
   type MemoryRepositories, type RecordingThumbnailRenderer,
@@ -15,6 +15,8 @@ export interface InMemoryPorts extends Ports {
   readonly clock: FixedClock
   readonly ids: ReturnType<typeof sequentialIds>
 }
+
+const TEST_SECRET = 'in-memory-test-secret-of-32-chars!'
 
 export const TEST_START = new Date('2026-01-15T12:00:00.000Z')
 
@@ -40,10 +42,11 @@ export const inMemoryPorts = (opts: { readonly start?: Date } = {}): InMemoryPor
     thumbnails,
     inspector: headerImageInspector(),
     renderer: recordingThumbnailRenderer({ originals, thumbnails }),
-    accessTokens: jwtAccessTokens({ secret: 'in-memory-test-secret-of-32-chars!', ttlSeconds: 900, clock }),
+    accessTokens: jwtAccessTokens({ secret: TEST_SECRET, ttlSeconds: 900, clock }),
     passwords: scryptPasswordHasher({ cost: { N: 1024 } }),
-    opaqueTokens: randomOpaqueTokens(),
+    opaqueTokens: randomOpaqueTokens({ successorKey: deriveKey(TEST_SECRET, 'refresh-successor') }),
     signer: hmacLinkSigner({ keys: [{ kid: 'test', secret: 'in-memory-link-key-secret' }] }),
+    cursors: hmacCursorSealer({ key: deriveKey(TEST_SECRET, 'page-cursor') }),
     clock,
     ids: sequentialIds(),
     hasher: cryptoHasher(),

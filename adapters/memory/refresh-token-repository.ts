@@ -13,7 +13,8 @@ export const memoryRefreshTokenRepository = (s: MemoryStore): RefreshTokenReposi
   return {
     insert: (record) => task(() => {
       if (!s.users.has(record.userId)) return E.left({ _tag: 'InfrastructureFailure', what: 'insert refresh token', cause: new Error('unknown user') })
-      s.refreshTokens.set(record.digest, copy(record))
+      // The first record of a digest stays: concurrent rotations derive one successor.
+      if (!s.refreshTokens.has(record.digest)) s.refreshTokens.set(record.digest, copy(record))
       return E.right(undefined)
     }),
     find: (digest) => task(() => E.right(O.map(copy)(O.fromNullable(s.refreshTokens.get(digest))))),
