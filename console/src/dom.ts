@@ -82,3 +82,16 @@ export const formatDuration = (seconds: number): string => {
   const parts = [d && `${d} d`, hh && `${hh} h`, mm && `${mm} min`, (ss || s === 0) && `${ss} s`].filter(Boolean)
   return parts.join(' ')
 }
+
+/** A table of records that scrolls sideways on its own on a narrow screen, never the page. */
+export const recordTable = (noun: [string, string], columns: readonly (string | false)[], rows: readonly HTMLTableRowElement[]): HTMLDivElement =>
+  h('div', { class: 'table-wrap' }, h('table', null,
+    h('caption', null, `${rows.length} ${rows.length === 1 ? noun[0] : noun[1]}`),
+    h('thead', null, h('tr', null, columns.map((c) => c !== false && h('th', { scope: 'col' }, c)))),
+    h('tbody', null, rows)))
+
+/** An admin page's head: its title and, for an auditor, the read-only note. */
+export const adminHeading = (title: string, canWrite: boolean): Child[] => [
+  h('h1', { tabindex: -1 }, title),
+  !canWrite && h('p', { class: 'note' }, `Read-only: auditors see the ${title.toLowerCase()} but cannot change them.`),
+]

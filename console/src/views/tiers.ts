@@ -1,5 +1,5 @@
 import { all, ApiError, call, type Me, type Tier } from '../api'
-import { alertBox, append, confirmInline, field, formatDuration, h, srOnly } from '../dom'
+import { adminHeading, alertBox, append, recordTable, confirmInline, field, formatDuration, h, srOnly } from '../dom'
 
 /** Reads "200, 400" into heights, or says what is wrong with it (the API's rules: 1–20 distinct, 16–4096). */
 export const parseHeights = (text: string): { heights: number[] } | { problem: string } => {
@@ -59,14 +59,9 @@ export const tiersView = async (me: Me): Promise<HTMLElement> => {
   if (canWrite) formSlot.append(createSection())
 
   append(section, [
-    h('h1', { tabindex: -1 }, 'Tiers'),
-    !canWrite && h('p', { class: 'note' }, 'Read-only: auditors see the tiers but cannot change them.'),
+    adminHeading('Tiers', canWrite),
     listError,
-    h('div', { class: 'table-wrap' }, h('table', null,
-      h('caption', null, tiers.length === 1 ? '1 tier' : `${tiers.length} tiers`),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Thumbnail heights (px)'), h('th', { scope: 'col' }, 'Original'),
-        h('th', { scope: 'col' }, 'Expiring links'), canWrite && h('th', { scope: 'col' }, 'Actions'))),
-      h('tbody', null, tiers.map(row)))),
+    recordTable(['tier', 'tiers'], ['Name', 'Thumbnail heights (px)', 'Original', 'Expiring links', canWrite && 'Actions'], tiers.map(row)),
     formSlot])
   return section
 }

@@ -1,5 +1,5 @@
 import { all, ApiError, call, type Me, type Role, type Tier, type User } from '../api'
-import { alertBox, append, field, h, srOnly } from '../dom'
+import { adminHeading, alertBox, append, recordTable, field, h, srOnly } from '../dom'
 
 const ROLES: readonly Role[] = ['user', 'auditor', 'admin']
 
@@ -38,13 +38,8 @@ export const usersView = async (me: Me): Promise<HTMLElement> => {
   if (canWrite) formSlot.append(createForm(tiers, rerender))
 
   append(section, [
-    h('h1', { tabindex: -1 }, 'Users'),
-    !canWrite && h('p', { class: 'note' }, 'Read-only: auditors see the users but cannot change them.'),
-    h('div', { class: 'table-wrap' }, h('table', null,
-      h('caption', null, users.length === 1 ? '1 user' : `${users.length} users`),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Username'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Tier'),
-        h('th', { scope: 'col' }, 'Status'), canWrite && h('th', { scope: 'col' }, 'Actions'))),
-      h('tbody', null, users.map(row)))),
+    adminHeading('Users', canWrite),
+    recordTable(['user', 'users'], ['Username', 'Role', 'Tier', 'Status', canWrite && 'Actions'], users.map(row)),
     formSlot])
   return section
 }

@@ -251,6 +251,25 @@ describe('browser e2e: the web console', function () {
     expect([...user.problems, ...admin.problems]).to.deep.equal([])
   })
 
+  it('an auditor sees tiers and users read-only: no forms, no edit or delete buttons', async () => {
+    const created = await api.post('/admin/users', { username: 'ivy', password: PASSWORD, role: 'auditor' }, adminToken)
+    expect(created.status, JSON.stringify(created.json)).to.equal(201)
+    const { page, problems } = await open()
+    await logIn(page, 'ivy')
+    await page.getByRole('link', { name: 'Tiers' }).click()
+    await heading(page, 'Tiers')
+    await page.getByText('Read-only: auditors see the tiers but cannot change them.').waitFor()
+    expect(await page.getByRole('row', { name: /Enterprise/ }).count()).to.equal(1)
+    expect(await page.getByRole('button', { name: /Edit|Delete|Create tier/ }).count()).to.equal(0)
+    await page.getByRole('link', { name: 'Users' }).click()
+    await heading(page, 'Users')
+    await page.getByRole('row', { name: /ivy/ }).waitFor()
+    expect(await page.getByRole('form').count()).to.equal(0)
+    expect(await page.getByRole('button', { name: /Edit|Create user/ }).count()).to.equal(0)
+    await expectAccessible(page, 'the read-only users page')
+    expect(problems).to.deep.equal([])
+  })
+
   it('the session renews itself; an ended session shows the login form and then the page the user was on', async () => {
     const dan = await makeUser('dan', 'Premium')
     const id = (await api.upload(dan.token, await picture(['#222a44', '#8a6fb0'], '#1c2b22', 500, 400, 'png'), 'night.png')).json.id
