@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'koa'
 import { rateLimitHeaders, rateLimitKey, type RateLimitDecision, type RateLimiter, type RateLimitSubject, type RouteClass } from '../rate-limit'
+import { isStorableText } from '../../domain/codecs'
 import { fieldOf } from './body'
 import { problem, sendProblem } from './problem'
 
@@ -36,7 +37,8 @@ const tighter = (a: RateLimitDecision, b: RateLimitDecision): RateLimitDecision 
 export const rateLimit = (limiters: RateLimiters | undefined): Limit => (routeClass) => async (ctx: Context, next: Next) => {
   if (!limiters) return next()
   const username = routeClass === 'login' ? fieldOf(ctx.request.body, 'username') : undefined
-  const subject = { ip: ctx.ip, userId: ctx.state.principal?.user.id, username: typeof username === 'string' ? username : undefined }
+  // A username no account can have (U+0000, lone surrogates) counts as none: a key must be storable text.
+  const subject = { ip: ctx.ip, userId: ctx.state.principal?.user.id, username: typeof username === 'string' && isStorableText(username) ? username : undefined }
   if (routeClass === 'login') return limitLogin(limiters, subject, ctx, next)
   // Spent before the attempt, so a burst of parallel requests is capped too.
   const { decision } = await spend(limiters, routeClass, subject)
