@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect } from 'chai'
@@ -39,7 +39,8 @@ describe('the packed package, used by a strict TypeScript consumer', function ()
     // The same build as `npm run build` (prepack), without a second type check: npm test ran tsc first.
     const stage = path.join(dir, 'stage')
     run(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', path.join(stage, 'dist')], ROOT)
-    for (const f of ['package.json', 'README.md', 'LICENSE']) copyFileSync(path.join(ROOT, f), path.join(stage, f))
+    const { files: shipped } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] }
+    for (const f of ['package.json', ...shipped.filter((f) => f !== 'dist')]) cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true })
     const tarball = path.join(dir, run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], stage).trim().split('\n').pop() ?? '')
     files = run('tar', ['-tzf', tarball], dir).split('\n').filter(Boolean)
 
@@ -68,7 +69,7 @@ describe('the packed package, used by a strict TypeScript consumer', function ()
   })
 
   it('ships a LICENSE, types for every entry point, and source maps that carry their sources', () => {
-    expect(files).to.include.members(['package/LICENSE', 'package/README.md', 'package/dist/domain/index.d.ts', 'package/dist/testing/index.d.ts', 'package/dist/bootstrap/core.d.ts'])
+    expect(files).to.include.members(['package/LICENSE', 'package/README.md', 'package/bin/imgtier.js', 'package/dist/domain/index.d.ts', 'package/dist/testing/index.d.ts', 'package/dist/bootstrap/core.d.ts'])
     expect(files.filter((f) => f.includes('/test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).to.deep.equal([])
     const map = JSON.parse(readFileSync(path.join(consumer(), 'node_modules/imgtier/dist/domain/links.js.map'), 'utf8')) as { sourcesContent?: string[] }
     expect(map.sourcesContent?.[0]).to.include('export const imageLinks')
