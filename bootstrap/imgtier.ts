@@ -72,6 +72,8 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     const deps = container.get<UseCaseDeps>(TOKENS.deps)
     const api = container.get<HttpApi>(TOKENS.api)
     const admin = await ensureAdminAtStart(deps, config)
+    // A PGlite this instance opened has no other user: every claim in it is a crash's leftover.
+    await clearRenderClaims(deps, overrides.database === undefined && database.kind === 'pglite' ? 'all' : 'expired', logger)
     const rateLimiters = config.rateLimits.enabled ? await makeRateLimiters(config, database) : undefined
     const http = createHttpApp({
       api,
@@ -98,7 +100,10 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       return report.right
     }
     await purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
-    const sweep = setInterval(() => { purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
+    const sweep = setInterval(() => {
+      purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep failed'))
+      void clearRenderClaims(deps, 'expired', logger)
+    }, PURGE_EVERY_MS)
     sweep.unref()
     cleanups.push(async () => clearInterval(sweep))
     let server: Server | undefined
@@ -133,6 +138,12 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
 
 const PURGE_BATCH = 100
 const PURGE_EVERY_MS = 60_000
+
+/** A successful render leaves its claim to expire; expired claims are swept at start and every minute. */
+const clearRenderClaims = async (deps: UseCaseDeps, which: 'expired' | 'all', logger: Logger): Promise<void> => {
+  const cleared = await deps.claims.clear(which)()
+  if (E.isLeft(cleared)) logger.warn({ err: cleared.left.cause }, 'clearing thumbnail render claims failed')
+}
 
 const ensureAdminAtStart = async (deps: UseCaseDeps, config: Config): Promise<EnsureAdminResult> => {
   const result = await ensureAdmin({ ...deps, randomPassword: () => randomBytes(18).toString('base64url') })(config.admin)()
