@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
 import { originalKey, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, ThumbnailRenderer } from './ports/blobs'
+import type { ThumbnailRenderer, ThumbnailStorage } from './ports/blobs'
 import type { RenderClaims } from './ports/repositories'
 import type { SingleFlight } from './single-flight'
 
@@ -25,7 +25,7 @@ export interface ClaimTiming {
 export const CLAIM_TIMING: ClaimTiming = { ttlMs: 2_000, heartbeatMs: 500, pollMs: 50, maxPolls: 600 }
 
 export interface RenderOnceDeps {
-  readonly thumbnails: BlobStorage
+  readonly thumbnails: ThumbnailStorage
   readonly renderer: ThumbnailRenderer
   /** Within this process: concurrent requests share one flight. */
   readonly renderOnce: RenderSingleFlight
