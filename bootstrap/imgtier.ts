@@ -52,10 +52,10 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         metricsToken: config.metricsToken,
         corsOrigins: config.corsOrigins,
       },
+      draining: () => drain?.draining() ?? false,
       readiness: [
         { name: 'database', check: () => database.ping() },
         { name: 'storage', check: async () => { const r = await deps.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
-        { name: 'shutdown', check: async () => { if (drain?.draining()) throw new Error('shutting down') } },
       ],
     })
     return {
