@@ -64,6 +64,7 @@ const Env = t.partial({
   IMGTIER_CORS_ORIGINS: listFromEnv,
   IMGTIER_TRUST_PROXY: boolFromEnv,
   IMGTIER_METRICS_TOKEN: nonEmpty,
+  IMGTIER_ACCESS_LOG: oneOf('on', 'off'),
   LOG_LEVEL: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 })
 
@@ -106,6 +107,8 @@ export interface Config {
   readonly trustProxy: boolean
   readonly metricsToken?: string
   readonly logLevel: string
+  /** One `info` line per request. */
+  readonly accessLog: boolean
 }
 
 /** Blank variables count as unset: `FOO=` in a .env file means "use the default". */
@@ -185,6 +188,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
     trustProxy: v.IMGTIER_TRUST_PROXY ?? false,
     metricsToken: v.IMGTIER_METRICS_TOKEN,
     logLevel: v.LOG_LEVEL ?? 'info',
+    accessLog: (v.IMGTIER_ACCESS_LOG ?? 'on') === 'on',
   })
 }
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
 import type { Clock } from '../application/ports/runtime'
 import type { PasswordHasher } from '../application/ports/security'
@@ -12,12 +12,14 @@ import { scryptPasswordHasher } from '../adapters/auth'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
 import type { HttpApi } from '../adapters/http/api'
 import { openDatabase, type Database } from '../adapters/persistence'
+import { makeMetrics, measuredRenderer } from '../adapters/metrics'
 import { systemClock } from '../adapters/runtime'
 import { buildContainer, type UseCaseDeps } from './container'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
+import { makeLogger } from './logger'
 import { makeRateLimiters } from './rate-limits'
-import { makeRenderer, makeStorage } from './storage'
+import { makeRenderer, makeStorage, measuredStorage } from './storage'
 import { TOKENS } from './tokens'
 
 /** What tests and embedders may replace; everything else comes from the config. */
@@ -49,7 +51,7 @@ export interface Imgtier {
 
 /** Builds a whole imgtier from a config: database (migrated), storage, container, HTTP app. */
 export const createImgtier = async (config: Config, overrides: Overrides = {}): Promise<Imgtier> => {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
+  const logger = overrides.logger ?? makeLogger(config.logLevel)
   const cleanups: (() => Promise<void>)[] = []
   try {
     const database = overrides.database ?? await openDatabase({
@@ -58,8 +60,9 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       migrate: config.migrateOnStart,
     })
     if (!overrides.database) cleanups.push(() => database.close())
-    const storage = overrides.storage ?? await makeStorage(config, logger)
-    const renderer = makeRenderer(config, storage)
+    const metrics = makeMetrics()
+    const storage = measuredStorage(overrides.storage ?? await makeStorage(config, logger), metrics)
+    const renderer = measuredRenderer(makeRenderer(config, storage), config.thumbnailer.kind, metrics)
     // Whatever is not configured comes from the generated development secrets.
     const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
     const container = buildContainer({
@@ -76,6 +79,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     const http = createHttpApp({
       api,
       logger,
+      metrics,
       rateLimiters,
       settings: {
         publicUrl: config.publicUrl,
@@ -84,6 +88,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         trustProxy: config.trustProxy,
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
         metricsToken: config.metricsToken,
+        accessLog: config.accessLog,
         corsOrigins: config.corsOrigins,
       },
       readiness: [

@@ -1,13 +1,14 @@
 import cors from '@koa/cors'
 import type Router from '@koa/router'
-import { randomUUID } from 'node:crypto'
 import { Stream } from 'node:stream'
 import Koa, { type Context, type Next } from 'koa'
 import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
-import { makeMetrics, type Metrics } from './metrics'
+import { measuredApi } from './measured-api'
+import { httpMetrics, makeMetrics, type Metrics } from './metrics'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
+import { requestLog } from './request-log'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { imageRoutes } from './routes/images'
@@ -61,8 +62,9 @@ const notFoundOrMethodNotAllowed = (routers: readonly Router[]) => async (ctx: C
 }
 
 export const createHttpApp = (deps: HttpDeps): HttpApp => {
-  const { api, settings } = deps
-  const metrics = makeMetrics()
+  const { settings } = deps
+  const metrics = deps.metrics ?? makeMetrics()
+  const api = measuredApi(deps.api, metrics)
   const limit = rateLimit(deps.rateLimiters)
   const routers = [
     opsRoutes({ readiness: deps.readiness, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
@@ -73,19 +75,10 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     adminRoutes(api, settings, limit),
   ]
   const koa = new Koa({ proxy: settings.trustProxy })
-  koa.use(async (ctx, next) => {
-    const requestId = randomUUID()
-    const started = performance.now()
-    ctx.state.log = deps.logger.child({ requestId })
-    ctx.set('X-Request-Id', requestId)
-    await next()
-    // One line a request: successes at debug (volume), client errors at info, server errors at error.
-    const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'info' : 'debug'
-    ctx.state.log[level]({ method: ctx.method, route: ctx._matchedRoute ?? ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request')
-  })
+  koa.use(requestLog(deps.logger, { accessLog: settings.accessLog ?? true }))
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
-  koa.use(metrics.middleware)
+  koa.use(httpMetrics(metrics))
   koa.use(helmet({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },

@@ -97,6 +97,8 @@ export const sendProblem = (ctx: Context, prob: Problem): void => {
     detail: prob.detail,
     code: prob.code,
     ...(prob.errors ? { errors: prob.errors } : {}),
+    // Quoted in a support request, it finds the request's log lines.
+    ...(typeof ctx.state.requestId === 'string' ? { requestId: ctx.state.requestId } : {}),
   }
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import type { ThumbnailRenderer } from '../../application/ports/blobs'
 import { scryptPasswordHasher } from '../../adapters/auth'
 import type { Database } from '../../adapters/persistence'
@@ -48,6 +48,8 @@ export interface TestServerOptions {
   readonly database?: Database
   /** Share a data dir (filesystem blobs) with another server; the caller removes it. */
   readonly dataDir?: string
+  /** Where the server logs (default: silent, or TEST_LOG_LEVEL); log tests capture it. */
+  readonly logger?: Logger
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
@@ -106,7 +108,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     ...(database ? { database } : {}),
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   })
   await imgtier.listen(port, '127.0.0.1')
   return {
