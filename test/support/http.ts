@@ -43,6 +43,12 @@ export const expectProblem = (reply: Reply, status: number, code: string): void 
   expect(JSON.stringify(reply.json)).not.to.match(/\bat .+\.(ts|js):\d+/) // no stack trace, ever
 }
 
+/** A problem body without its `requestId`: two requests' answers compared for what they say, not which request they were. */
+export const sansRequestId = (body: unknown): unknown => {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body
+  return Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'requestId'))
+}
+
 export class Client {
   constructor(readonly base: string) {}
 
