@@ -1,7 +1,20 @@
 import * as t from 'io-ts'
 
+/**
+ * What a hand-written codec accepts, for the API description: `like` is a structural
+ * codec it narrows, `schema` the JSON Schema keywords that say how. Kept beside the
+ * codec so the OpenAPI document derives from it instead of copying it.
+ */
+export interface JsonSchemaHint {
+  readonly like?: t.Mixed
+  readonly schema?: Readonly<Record<string, unknown>>
+}
+
+export const described = <C extends t.Mixed>(codec: C, hint: JsonSchemaHint): C & { readonly jsonSchemaHint: JsonSchemaHint } =>
+  Object.assign(codec, { jsonSchemaHint: hint })
+
 /** An integer (a JSON number, never a numeric string) within [min, max]. */
-export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]`) =>
+export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]`) => described(
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
@@ -10,10 +23,10 @@ export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]
         ? t.success(u)
         : t.failure(u, c, `must be an integer from ${min} to ${max}`),
     t.identity,
-  )
+  ), { schema: { type: 'integer', minimum: min, maximum: max } })
 
 /** A string whose length (after trimming) is within [min, max]; yields the trimmed string. */
-export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) =>
+export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) => described(
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && u.trim().length >= min && u.trim().length <= max,
@@ -23,10 +36,10 @@ export const trimmedString = (min: number, max: number, name = `String[${min}..$
       return s.length >= min && s.length <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
     },
     t.identity,
-  )
+  ), { schema: { type: 'string', minLength: min, maxLength: max, description: 'trimmed of surrounding white space' } })
 
 /** A string of [min, max] characters, taken as is (passwords: no trimming). */
-export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) =>
+export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) => described(
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && u.length >= min && u.length <= max,
@@ -35,7 +48,7 @@ export const stringOfLength = (min: number, max: number, name = `String{${min}..
         ? t.success(u)
         : t.failure(u, c, `must be a string of ${min} to ${max} characters`),
     t.identity,
-  )
+  ), { schema: { type: 'string', minLength: min, maxLength: max } })
 
 /**
  * Where in the input an io-ts error is, as `a.b.0`: the keys of objects and arrays,

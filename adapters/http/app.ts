@@ -11,6 +11,7 @@ import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
+import { docsRoutes } from './routes/docs'
 import { imageRoutes } from './routes/images'
 import { linkRoutes } from './routes/links'
 import { meRoutes } from './routes/me'
@@ -73,6 +74,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     imageRoutes(api, settings, limit),
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
+    docsRoutes(),
   ]
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(requestLog(deps.logger, { accessLog: settings.accessLog ?? true }))
@@ -82,6 +84,8 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   koa.use(helmet({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is not there.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: settings.publicUrl.startsWith('https:') ? [] : null } },
   }))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { checkAgainstOpenApi } from './openapi-check'
 
 /** A small HTTP client for e2e tests: real requests, with helpers for the common shapes. */
 export interface Reply {
@@ -25,8 +26,11 @@ export const request = async (url: string, o: RequestOptions = {}): Promise<Repl
     headers['content-type'] = 'application/json'
     body = JSON.stringify(o.json)
   }
-  const res = await fetch(url, { method: o.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' })
+  const method = o.method ?? (body !== undefined ? 'POST' : 'GET')
+  const res = await fetch(url, { method, headers, body, redirect: 'manual' })
   const bytes = Buffer.from(await res.arrayBuffer())
+  // Every answer an e2e suite receives is also held to the OpenAPI document.
+  checkAgainstOpenApi({ method, url, status: res.status, headers: res.headers, body: bytes })
   const type = res.headers.get('content-type') ?? ''
   const json = /json/.test(type) && bytes.length > 0 ? JSON.parse(bytes.toString('utf8')) : undefined
   return { status: res.status, headers: res.headers, body: bytes, json }

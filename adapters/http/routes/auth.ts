@@ -5,14 +5,16 @@ import type { SetOption } from 'cookies'
 import type { Session } from '../../../application/use-cases/sessions'
 import type { HttpApi, HttpSettings } from '../api'
 import { ACCESS_COOKIE, REFRESH_COOKIE, requireUser } from '../authn'
-import { bodyOf, fieldOf, jsonBody } from '../body'
+import { bodyOf, jsonBody } from '../body'
 import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond } from '../respond'
 import { meJson } from '../serialize'
 
-const LoginBody = t.strict({ username: t.string, password: t.string })
+export const LoginBody = t.strict({ username: t.string, password: t.string }, 'LoginRequest')
+/** The refresh token, when not sent as its cookie. */
+export const RefreshBody = t.exact(t.partial({ refreshToken: t.string }), 'RefreshRequest')
 
 const REFRESH_PATH = '/auth'
 
@@ -44,8 +46,8 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
   }
 
   const refreshTokenOf = (ctx: Context): string | undefined => {
-    const fromBody = fieldOf(bodyOf(ctx), 'refreshToken')
-    return typeof fromBody === 'string' ? fromBody : ctx.cookies.get(REFRESH_COOKIE)
+    const body = bodyOf(ctx)
+    return RefreshBody.is(body) && body.refreshToken !== undefined ? body.refreshToken : ctx.cookies.get(REFRESH_COOKIE)
   }
 
   router.post('/auth/login', jsonBody, limit('login'), async (ctx) => {
