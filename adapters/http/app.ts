@@ -6,6 +6,7 @@ import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
 import { httpMetrics, makeMetrics, type Metrics } from './metrics'
+import { lingerOnUnreadBody } from './linger'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
@@ -78,6 +79,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   ]
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(requestLog(deps.logger, { accessLog: settings.accessLog ?? true }))
+  koa.use(lingerOnUnreadBody)
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
   koa.use(httpMetrics(metrics))

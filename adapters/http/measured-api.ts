@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either'
 import type { Metrics } from '../metrics'
 import { timed } from '../metrics/timed'
-import type { HttpApi } from './api'
+import type { UseCases } from '../../application/bound-use-cases'
 import { problemOf, type AppError } from './problem'
 
 /** An expected failure as a label: its problem code, so a new error needs no edit here. */
@@ -14,7 +14,7 @@ const linkOutcome = (e: AppError): string => codeOf(e).replace(/^link_/, '')
  * The driving side of the hexagon, measured: what became of each upload (and how many
  * bytes it brought) and of each expiring-link open, told apart by the use-case's answer.
  */
-export const measuredApi = (api: HttpApi, metrics: Metrics): HttpApi => ({
+export const measuredApi = (api: UseCases, metrics: Metrics): UseCases => ({
   ...api,
   uploadImage: (cmd) => timed(api.uploadImage(cmd), (settled) => {
     const outcome = 'thrown' in settled ? 'error' : E.isRight(settled.result) ? 'ok' : codeOf(settled.result.left)

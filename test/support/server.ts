@@ -6,7 +6,7 @@ import path from 'node:path'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
 import type { ThumbnailRenderer } from '../../application/ports/blobs'
 import { scryptPasswordHasher } from '../../adapters/auth'
 import type { Database } from '../../adapters/persistence'
@@ -49,8 +49,8 @@ export interface TestServerOptions {
   readonly database?: Database
   /** Share a data dir (filesystem blobs) with another server; the caller removes it. */
   readonly dataDir?: string
-  /** Where the server logs (default: silent, or TEST_LOG_LEVEL); log tests capture it. */
-  readonly logger?: Logger
+  /** Where the server logs (silent by default, or TEST_LOG_LEVEL): tests that read the log pass their own. */
+  readonly logger?: pino.Logger
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 

@@ -3,9 +3,11 @@ import * as t from 'io-ts'
 import type { Context } from 'koa'
 import type { SetOption } from 'cookies'
 import type { Session } from '../../../application/use-cases/sessions'
-import type { HttpApi, HttpSettings } from '../api'
-import { ACCESS_COOKIE, REFRESH_COOKIE, requireUser } from '../authn'
-import { bodyOf, jsonBody } from '../body'
+import type { UseCases } from '../../../application/bound-use-cases'
+import { DatabaseText } from '../../../domain/codecs'
+import type { HttpSettings } from '../api'
+import { ACCESS_COOKIE, REFRESH_COOKIE, principalOf, requireUser } from '../authn'
+import { bodyOf, fieldOf, jsonBody } from '../body'
 import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
@@ -18,7 +20,7 @@ export const RefreshBody = t.exact(t.partial({ refreshToken: t.string }), 'Refre
 
 const REFRESH_PATH = '/auth'
 
-export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+export const authRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router()
   const cookie = (maxAgeSeconds: number, path = '/'): SetOption =>
     ({ httpOnly: true, sameSite: 'lax', secure: settings.secureCookies, path, maxAge: maxAgeSeconds * 1000, overwrite: true })
@@ -45,9 +47,11 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
     if (settings.secureCookies) ctx.cookies.secure = true
   }
 
+  /** The refresh token from the body, else the cookie; text no token can be (U+0000…) is none. */
   const refreshTokenOf = (ctx: Context): string | undefined => {
-    const body = bodyOf(ctx)
-    return RefreshBody.is(body) && body.refreshToken !== undefined ? body.refreshToken : ctx.cookies.get(REFRESH_COOKIE)
+    const fromBody = fieldOf(bodyOf(ctx), 'refreshToken')
+    const token = typeof fromBody === 'string' ? fromBody : ctx.cookies.get(REFRESH_COOKIE)
+    return DatabaseText.is(token) ? token : undefined
   }
 
   router.post('/auth/login', jsonBody, limit('login'), async (ctx) => {
@@ -62,7 +66,8 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
   })
 
   router.post('/auth/logout', requireUser(api), limit('read'), jsonBody, async (ctx) => {
-    await respond(ctx, api.endSession(refreshTokenOf(ctx)), () => {
+    const { user, sessionId } = principalOf(ctx)
+    await respond(ctx, api.endSession({ userId: user.id, sessionId, refreshToken: refreshTokenOf(ctx) }), () => {
       secureCookiesOn(ctx)
       ctx.cookies.set(ACCESS_COOKIE, null, cookie(0))
       ctx.cookies.set(REFRESH_COOKIE, null, cookie(0, REFRESH_PATH))
