@@ -77,6 +77,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     adminRoutes(api, settings, limit),
     docsRoutes(),
   ]
+  const httpsPublic = settings.publicUrl.startsWith('https:')
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(requestLog(deps.logger, { accessLog: settings.accessLog ?? true }))
   koa.use(lingerOnUnreadBody)
@@ -86,8 +87,10 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   koa.use(helmet({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
-    // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is not there.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: settings.publicUrl.startsWith('https:') ? [] : null } },
+    // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is
+    // not there, and browsers ignore COOP (with a console error): both only where the public URL is https.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: httpsPublic ? [] : null } },
+    crossOriginOpenerPolicy: httpsPublic,
   }))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)

@@ -67,10 +67,14 @@ describe('operations: health, readiness, metrics, API description', function () 
   })
 
   it('keeps upgrade-insecure-requests in the CSP only when the public URL is https', async () => {
-    expect((await api.get('/docs')).headers.get('content-security-policy')).not.to.include('upgrade-insecure-requests')
+    const plain = await api.get('/docs')
+    expect(plain.headers.get('content-security-policy')).not.to.include('upgrade-insecure-requests')
+    expect(plain.headers.get('cross-origin-opener-policy'), 'ignored by browsers over http').to.equal(null)
     const https = await startTestServer({ env: { IMGTIER_PUBLIC_URL: 'https://images.example.org' } })
     try {
-      expect((await request(`${https.url}/docs`)).headers.get('content-security-policy')).to.include('upgrade-insecure-requests')
+      const secure = await request(`${https.url}/docs`)
+      expect(secure.headers.get('content-security-policy')).to.include('upgrade-insecure-requests')
+      expect(secure.headers.get('cross-origin-opener-policy')).to.equal('same-origin')
     } finally {
       await https.close()
     }

@@ -20,7 +20,7 @@ const TYPES: Readonly<Record<Asset, string>> = {
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>imgtier API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<title>imgtier API</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"><p>Loading the API reference of <a href="/openapi.json">/openapi.json</a>…</p></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`
 
