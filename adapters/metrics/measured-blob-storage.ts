@@ -17,8 +17,10 @@ export const measuredBlobStorage = (store: BlobStorage, name: 'originals' | 'thu
         metrics.cacheLookups.inc({ cache: 'storage', result: outcome === 'ok' ? 'hit' : 'miss' })
       }
     })
-  const { presignGet } = store
+  const { presignGet, removeTemporaries } = store
   return {
+    // Whatever a store adds later passes through, unmeasured, rather than disappearing.
+    ...store,
     put: (key, bytes, contentType, options) => measure('put', store.put(key, bytes, contentType, options)),
     get: (key) => measure('get', store.get(key)),
     open: (key) => measure('open', store.open(key)),
@@ -29,5 +31,6 @@ export const measuredBlobStorage = (store: BlobStorage, name: 'originals' | 'thu
     list: (prefix) => measure('list', store.list(prefix)),
     ping: () => measure('ping', store.ping()),
     ...(presignGet ? { presignGet: (key: string, seconds: number, headers: Parameters<typeof presignGet>[2]) => measure('presign', presignGet(key, seconds, headers)) } : {}),
+    ...(removeTemporaries ? { removeTemporaries: (before: Date) => measure('removeTemporaries', removeTemporaries(before)) } : {}),
   }
 }
