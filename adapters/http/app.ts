@@ -13,6 +13,7 @@ import { requestLog } from './request-log'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { docsRoutes } from './routes/docs'
+import { consoleRoutes } from './routes/console'
 import { imageRoutes } from './routes/images'
 import { linkRoutes } from './routes/links'
 import { meRoutes } from './routes/me'
@@ -76,6 +77,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
     docsRoutes(),
+    consoleRoutes(),
   ]
   const httpsPublic = settings.publicUrl.startsWith('https:')
   const koa = new Koa({ proxy: settings.trustProxy })
