@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import type { Metrics } from '../metrics'
-import { timed } from '../metrics/timed'
+import { timed } from '../metrics'
 import type { UseCases } from '../../application/bound-use-cases'
 import { problemOf, type AppError } from './problem'
 
