@@ -70,7 +70,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   const api = measuredApi(deps.api, metrics)
   const limit = rateLimit(deps.rateLimiters)
   const routers = [
-    opsRoutes({ readiness: deps.readiness, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
+    opsRoutes({ readiness: deps.readiness, draining: deps.draining, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
     authRoutes(api, settings, limit),
     meRoutes(api, limit),
     imageRoutes(api, settings, limit),
