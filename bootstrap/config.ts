@@ -64,6 +64,8 @@ const Env = t.partial({
   IMGTIER_CORS_ORIGINS: listFromEnv,
   IMGTIER_TRUST_PROXY: boolFromEnv,
   IMGTIER_METRICS_TOKEN: nonEmpty,
+  IMGTIER_CACHE_TTL_MS: intFromEnv(0, 60_000),
+  IMGTIER_THUMBNAIL_CACHE_BYTES: intFromEnv(0, 16 * 1024 * MiB),
   LOG_LEVEL: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 })
 
@@ -106,6 +108,10 @@ export interface Config {
   readonly trustProxy: boolean
   readonly metricsToken?: string
   readonly logLevel: string
+  /** Longest trust in a cached principal or image entry (0: no cache); writes invalidate sooner. */
+  readonly cacheTtlMs: number
+  /** Memory for rendered thumbnails (0: off). */
+  readonly thumbnailCacheBytes: number
 }
 
 /** Blank variables count as unset: `FOO=` in a .env file means "use the default". */
@@ -185,6 +191,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
     trustProxy: v.IMGTIER_TRUST_PROXY ?? false,
     metricsToken: v.IMGTIER_METRICS_TOKEN,
     logLevel: v.LOG_LEVEL ?? 'info',
+    cacheTtlMs: v.IMGTIER_CACHE_TTL_MS ?? 2_000,
+    thumbnailCacheBytes: v.IMGTIER_THUMBNAIL_CACHE_BYTES ?? 64 * MiB,
   })
 }
 

@@ -25,6 +25,7 @@ import type { Database } from '../adapters/persistence'
 import {
   objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
 } from '../adapters/persistence'
+import { cachingImageRepository, cachingRefreshTokenRepository, cachingTierRepository, cachingUserRepository, type HotCaches } from '../adapters/cache'
 import { cryptoHasher, cryptoIdGenerator } from '../adapters/runtime'
 import { sharpImageInspector } from '../adapters/thumbnails/sharp-image-inspector'
 import type { Config } from './config'
@@ -65,6 +66,8 @@ export interface Resources {
   readonly renderer: ThumbnailRenderer
   readonly passwords: PasswordHasher
   readonly secrets: { readonly jwtSecret: string; readonly linkKeys: readonly LinkKey[] }
+  /** The repositories read through these and announce their writes to them (bootstrap/caches.ts). */
+  readonly caches: HotCaches
 }
 
 /**
@@ -90,10 +93,11 @@ export const buildContainer = (r: Resources): Container => {
     (clock: Clock) => jwtAccessTokens({ secret: r.secrets.jwtSecret, ttlSeconds: r.config.accessTokenTtlSeconds, clock }),
     [TOKENS.clock],
   )
-  c.bind(TOKENS.tiers).toResolvedValue((db: Database) => objectionTierRepository(db.knex), [TOKENS.database])
-  c.bind(TOKENS.users).toResolvedValue((db: Database) => objectionUserRepository(db.knex), [TOKENS.database])
-  c.bind(TOKENS.images).toResolvedValue((db: Database) => objectionImageRepository(db.knex), [TOKENS.database])
-  c.bind(TOKENS.refreshTokens).toResolvedValue((db: Database) => objectionRefreshTokenRepository(db.knex), [TOKENS.database])
+  c.bind(TOKENS.tiers).toResolvedValue((db: Database) => cachingTierRepository(objectionTierRepository(db.knex), r.caches), [TOKENS.database])
+  c.bind(TOKENS.users).toResolvedValue((db: Database) => cachingUserRepository(objectionUserRepository(db.knex), r.caches), [TOKENS.database])
+  c.bind(TOKENS.images).toResolvedValue((db: Database) => cachingImageRepository(objectionImageRepository(db.knex), r.caches), [TOKENS.database])
+  c.bind(TOKENS.refreshTokens).toResolvedValue(
+    (db: Database) => cachingRefreshTokenRepository(objectionRefreshTokenRepository(db.knex), r.caches), [TOKENS.database])
   c.bind(TOKENS.renderClaims).toResolvedValue((db: Database) => objectionRenderClaims(db.knex), [TOKENS.database])
 
   c.bind(TOKENS.deps).toResolvedValue(

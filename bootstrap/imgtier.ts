@@ -13,6 +13,7 @@ import { createHttpApp, type HttpApp } from '../adapters/http/app'
 import type { HttpApi } from '../adapters/http/api'
 import { openDatabase, type Database } from '../adapters/persistence'
 import { systemClock } from '../adapters/runtime'
+import { cachedThumbnails, makeCaches, type Caches, type CacheOverrides } from './caches'
 import { buildContainer, type UseCaseDeps } from './container'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
@@ -30,6 +31,7 @@ export interface Overrides {
   readonly wrapRenderer?: (renderer: ThumbnailRenderer) => ThumbnailRenderer
   readonly passwords?: PasswordHasher
   readonly logger?: Logger
+  readonly caches?: CacheOverrides
 }
 
 export interface Imgtier {
@@ -40,6 +42,8 @@ export interface Imgtier {
   readonly database: Database
   readonly logger: Logger
   readonly admin: EnsureAdminResult
+  /** Hot-path caches: stats for metrics, and the invalidation listener. */
+  readonly caches: Caches
   /** Finishes deletions whose blob removal failed (also run at start and every minute). */
   purgeDeletedImages(): Promise<PurgeReport>
   /** Starts listening; resolves with the bound server (port 0 picks a free one). */
@@ -60,10 +64,14 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     if (!overrides.database) cleanups.push(() => database.close())
     const storage = overrides.storage ?? await makeStorage(config, logger)
     const renderer = makeRenderer(config, storage)
+    const caches = makeCaches(config, database, logger, overrides.caches)
+    cleanups.push(() => caches.close())
     // Whatever is not configured comes from the generated development secrets.
     const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
     const container = buildContainer({
       config, logger, database, ...storage,
+      thumbnails: cachedThumbnails(caches, storage.thumbnails),
+      caches: caches.hot,
       clock: overrides.clock ?? systemClock(),
       renderer: overrides.wrapRenderer ? overrides.wrapRenderer(renderer) : renderer,
       passwords: overrides.passwords ?? scryptPasswordHasher(),
@@ -103,7 +111,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     cleanups.push(async () => clearInterval(sweep))
     let server: Server | undefined
     return {
-      config, http, api, deps, database, logger, admin,
+      config, http, api, deps, database, logger, admin, caches,
       purgeDeletedImages: purge,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
         const { headersMs, requestMs } = config.timeouts
