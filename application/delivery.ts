@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
 import { contentTypeOf, originalKey, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, BlobStream } from './ports/blobs'
+import type { BlobStorage, BlobStream, OriginalStorage } from './ports/blobs'
 import { ensureThumbnail, type RenderOnceDeps } from './render-once'
 
 /** How bytes reach the client: streamed by the API, or a redirect to a presigned URL. */
@@ -16,7 +16,7 @@ export type Delivery =
   | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
 
 export interface DeliveryDeps extends RenderOnceDeps {
-  readonly originals: BlobStorage
+  readonly originals: OriginalStorage
   readonly delivery: DeliveryMode
 }
 

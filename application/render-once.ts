@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domain/errors'
 import { originalKey, thumbnailKey, type Image } from '../domain/image'
-import type { BlobStorage, ThumbnailRenderer } from './ports/blobs'
+import type { ThumbnailRenderer, ThumbnailStorage } from './ports/blobs'
 import type { RenderClaims } from './ports/repositories'
 import type { Clock } from './ports/runtime'
 import type { SingleFlight } from './single-flight'
@@ -12,7 +12,7 @@ type RenderError = RenderFailed | BlobNotFound | InfrastructureFailure
 export type RenderSingleFlight = SingleFlight<RenderError, void>
 
 export interface RenderOnceDeps {
-  readonly thumbnails: BlobStorage
+  readonly thumbnails: ThumbnailStorage
   readonly renderer: ThumbnailRenderer
   /** Within this process: concurrent requests share one flight. */
   readonly renderOnce: RenderSingleFlight

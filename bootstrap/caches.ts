@@ -1,5 +1,4 @@
 import type { Logger } from 'pino'
-import type { BlobStorage } from '../application/ports/blobs'
 import {
   inProcessInvalidationBusOf, makeHotCaches, makeThumbnailBytesCache, pgInvalidationBus,
   type HotCaches, type InvalidationBus, type PgInvalidationBus, type ThumbnailBytesCache,
@@ -42,6 +41,3 @@ export const makeCaches = (config: Config, database: Database, logger: Logger, o
     },
   }
 }
-
-/** The thumbnail store as the use-cases see it: hot bytes answered from memory. */
-export const cachedThumbnails = (caches: Caches, thumbnails: BlobStorage): BlobStorage => caches.thumbnailBytes.wrap(thumbnails)

@@ -5,6 +5,7 @@ import { LinkKeysFromString, parseLinkKeys, type LinkKey } from '../adapters/aut
 import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy, type RateLimitRule } from '../adapters/rate-limit'
 import { fieldProblems } from '../adapters/http/decode'
 import { boolFromEnv, intFromEnv, listFromEnv, nonEmpty, oneOf, urlFromEnv } from './env-codecs'
+import { unknownVariableProblems } from './unknown-env'
 
 const MiB = 1024 * 1024
 
@@ -64,8 +65,11 @@ const Env = t.partial({
   IMGTIER_CORS_ORIGINS: listFromEnv,
   IMGTIER_TRUST_PROXY: boolFromEnv,
   IMGTIER_METRICS_TOKEN: nonEmpty,
-  IMGTIER_CACHE_TTL_MS: intFromEnv(0, 60_000),
-  IMGTIER_THUMBNAIL_CACHE_BYTES: intFromEnv(0, 16 * 1024 * MiB),
+  IMGTIER_ACCESS_LOG: oneOf('on', 'off'),
+  IMGTIER_CACHE_TTL_MS: intFromEnv(0, 3_600_000),
+  IMGTIER_THUMBNAIL_CACHE_BYTES: intFromEnv(0, 64 * 1024 * MiB),
+  IMGTIER_SHUTDOWN_GRACE_MS: intFromEnv(0, 600_000),
+  IMGTIER_STARTUP_TIMEOUT_MS: intFromEnv(0, 600_000),
   LOG_LEVEL: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 })
 
@@ -108,11 +112,20 @@ export interface Config {
   readonly trustProxy: boolean
   readonly metricsToken?: string
   readonly logLevel: string
-  /** Longest trust in a cached principal or image entry (0: no cache); writes invalidate sooner. */
+  /** One `info` line per request. */
+  readonly accessLog: boolean
+  /** Longest trust in a cached principal or image entry (DESIGN.md §2, hot-path caches). */
   readonly cacheTtlMs: number
-  /** Memory for rendered thumbnails (0: off). */
+  /** In-memory cache of rendered thumbnails; 0 turns it off. */
   readonly thumbnailCacheBytes: number
+  /** On SIGTERM, how long requests in flight may take to finish. */
+  readonly shutdownGraceMs: number
+  /** How long start-up retries an unreachable database or S3 before giving up. */
+  readonly startupTimeoutMs: number
 }
+
+/** Every variable the process reads; any other `IMGTIER_*` name is a misspelling. */
+export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.keys(Env.props))
 
 /** Blank variables count as unset: `FOO=` in a .env file means "use the default". */
 const present = (env: NodeJS.ProcessEnv): Record<string, string> =>
@@ -122,13 +135,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
   const raw = present(env)
   const production = raw.NODE_ENV === 'production'
   const decoded = Env.decode(raw)
-  // Every problem at once: a bad value elsewhere must not hide a weak production secret.
+  const unknown = unknownVariableProblems(raw, KNOWN_VARIABLES)
+  // Every problem at once: a bad value elsewhere must not hide a weak production secret or a typo.
   if (E.isLeft(decoded)) {
-    return E.left([...fieldProblems(decoded.left).map((p) => `${p.path}: ${p.message}`), ...(production ? productionProblems(raw) : [])])
+    return E.left([...fieldProblems(decoded.left).map((p) => `${p.path}: ${p.message}`), ...unknown, ...(production ? productionProblems(raw) : [])])
   }
   const v = decoded.right
   const port = v.PORT ?? 8000
-  const problems: string[] = []
+  const problems: string[] = [...unknown]
   if ((v.IMGTIER_ADMIN_USERNAME === undefined) !== (v.IMGTIER_ADMIN_PASSWORD === undefined)) {
     problems.push('IMGTIER_ADMIN_USERNAME and IMGTIER_ADMIN_PASSWORD go together: set both or neither')
   }
@@ -191,8 +205,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<readonly string[], 
     trustProxy: v.IMGTIER_TRUST_PROXY ?? false,
     metricsToken: v.IMGTIER_METRICS_TOKEN,
     logLevel: v.LOG_LEVEL ?? 'info',
+    accessLog: (v.IMGTIER_ACCESS_LOG ?? 'on') === 'on',
     cacheTtlMs: v.IMGTIER_CACHE_TTL_MS ?? 2_000,
     thumbnailCacheBytes: v.IMGTIER_THUMBNAIL_CACHE_BYTES ?? 64 * MiB,
+    shutdownGraceMs: v.IMGTIER_SHUTDOWN_GRACE_MS ?? 25_000,
+    startupTimeoutMs: v.IMGTIER_STARTUP_TIMEOUT_MS ?? 30_000,
   })
 }
 

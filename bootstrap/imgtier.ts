@@ -1,48 +1,28 @@
 import { createServer, type Server } from 'node:http'
-import { randomBytes } from 'node:crypto'
-import path from 'node:path'
 import * as E from 'fp-ts/Either'
-import pino, { type Logger } from 'pino'
-import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
-import type { Clock } from '../application/ports/runtime'
-import type { PasswordHasher } from '../application/ports/security'
-import { purgeDeletedImages, type PurgeReport } from '../application/use-cases/delete-image'
-import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/ensure-admin'
-import { scryptPasswordHasher } from '../adapters/auth'
+import type { Logger } from 'pino'
+import type { UseCaseDeps, UseCases } from '../application/bound-use-cases'
+import type { PurgeReport } from '../application/use-cases/delete-image'
+import type { EnsureAdminResult } from '../application/use-cases/ensure-admin'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
-import type { HttpApi } from '../adapters/http/api'
-import { openDatabase, type Database } from '../adapters/persistence'
-import { systemClock } from '../adapters/runtime'
-import { cachedThumbnails, makeCaches, type Caches, type CacheOverrides } from './caches'
-import { buildContainer, type UseCaseDeps } from './container'
+import type { Database } from '../adapters/persistence'
+import type { Caches } from './caches'
 import type { Config } from './config'
-import { devSecrets } from './dev-secrets'
+import { createCore } from './core'
 import { makeRateLimiters } from './rate-limits'
-import { makeRenderer, makeStorage } from './storage'
-import { TOKENS } from './tokens'
+import type { Overrides } from './resources'
 
-/** What tests and embedders may replace; everything else comes from the config. */
-export interface Overrides {
-  readonly clock?: Clock
-  /** A database the caller owns (it is not closed by `close()`). */
-  readonly database?: Database
-  readonly storage?: { readonly originals: BlobStorage; readonly thumbnails: BlobStorage }
-  /** Wraps the configured renderer (tests count renders through the port). */
-  readonly wrapRenderer?: (renderer: ThumbnailRenderer) => ThumbnailRenderer
-  readonly passwords?: PasswordHasher
-  readonly logger?: Logger
-  readonly caches?: CacheOverrides
-}
+export type { Overrides } from './resources'
 
 export interface Imgtier {
   readonly config: Config
   readonly http: HttpApp
-  readonly api: HttpApi
+  readonly api: UseCases
   readonly deps: UseCaseDeps
   readonly database: Database
   readonly logger: Logger
   readonly admin: EnsureAdminResult
-  /** Hot-path caches: stats for metrics, and the invalidation listener. */
+  /** Hot-path caches: their stats (for metrics) and the invalidation listener. */
   readonly caches: Caches
   /** Finishes deletions whose blob removal failed (also run at start and every minute). */
   purgeDeletedImages(): Promise<PurgeReport>
@@ -51,35 +31,13 @@ export interface Imgtier {
   close(): Promise<void>
 }
 
-/** Builds a whole imgtier from a config: database (migrated), storage, container, HTTP app. */
+/** The core (createCore) from a config, with its admin and purge sweep, plus the HTTP edge. */
 export const createImgtier = async (config: Config, overrides: Overrides = {}): Promise<Imgtier> => {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
-  const cleanups: (() => Promise<void>)[] = []
+  const core = await createCore(config, { overrides, ensureAdmin: true, purgeSweep: true })
+  const { database, logger, deps, useCases: api } = core
+  // Asked for above, so present: the fallback only keeps the type honest.
+  const admin: EnsureAdminResult = core.admin ?? { _tag: 'Unchanged' }
   try {
-    const database = overrides.database ?? await openDatabase({
-      url: config.databaseUrl,
-      pgliteDir: path.join(config.dataDir, 'pglite'),
-      migrate: config.migrateOnStart,
-    })
-    if (!overrides.database) cleanups.push(() => database.close())
-    const storage = overrides.storage ?? await makeStorage(config, logger)
-    const renderer = makeRenderer(config, storage)
-    const caches = makeCaches(config, database, logger, overrides.caches)
-    cleanups.push(() => caches.close())
-    // Whatever is not configured comes from the generated development secrets.
-    const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
-    const container = buildContainer({
-      config, logger, database, ...storage,
-      thumbnails: cachedThumbnails(caches, storage.thumbnails),
-      caches: caches.hot,
-      clock: overrides.clock ?? systemClock(),
-      renderer: overrides.wrapRenderer ? overrides.wrapRenderer(renderer) : renderer,
-      passwords: overrides.passwords ?? scryptPasswordHasher(),
-      secrets: { jwtSecret: config.jwtSecret ?? dev?.jwtSecret ?? '', linkKeys: config.linkKeys ?? dev?.linkKeys ?? [] },
-    })
-    const deps = container.get<UseCaseDeps>(TOKENS.deps)
-    const api = container.get<HttpApi>(TOKENS.api)
-    const admin = await ensureAdminAtStart(deps, config)
     const rateLimiters = config.rateLimits.enabled ? await makeRateLimiters(config, database) : undefined
     const http = createHttpApp({
       api,
@@ -96,23 +54,13 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       },
       readiness: [
         { name: 'database', check: () => database.ping() },
-        { name: 'storage', check: async () => { const r = await storage.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
+        { name: 'storage', check: async () => { const r = await deps.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
       ],
     })
-    const purge = async (): Promise<PurgeReport> => {
-      const report = await purgeDeletedImages(deps)(PURGE_BATCH)()
-      if (E.isLeft(report)) throw new Error(`purge sweep: ${report.left.what}`)
-      if (report.right.purged > 0 || report.right.failed.length > 0) logger.info({ ...report.right }, 'purge sweep')
-      return report.right
-    }
-    await purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
-    const sweep = setInterval(() => { purge().catch((err: unknown) => logger.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
-    sweep.unref()
-    cleanups.push(async () => clearInterval(sweep))
     let server: Server | undefined
     return {
-      config, http, api, deps, database, logger, admin, caches,
-      purgeDeletedImages: purge,
+      config, http, api, deps, database, logger, admin, caches: core.resources.caches,
+      purgeDeletedImages: core.purgeDeletedImages,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
         const { headersMs, requestMs } = config.timeouts
         // Slow clients may not hold a connection forever (slow-loris). Node only enforces these
@@ -130,25 +78,11 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       }),
       close: async () => {
         if (server) await new Promise<void>((resolve) => { server?.close(() => resolve()); server?.closeAllConnections() })
-        for (const cleanup of cleanups.reverse()) await cleanup()
+        await core.close()
       },
     }
   } catch (err) {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
+    await core.close().catch(() => undefined)
     throw err
   }
-}
-
-const PURGE_BATCH = 100
-const PURGE_EVERY_MS = 60_000
-
-const ensureAdminAtStart = async (deps: UseCaseDeps, config: Config): Promise<EnsureAdminResult> => {
-  const result = await ensureAdmin({ ...deps, randomPassword: () => randomBytes(18).toString('base64url') })(config.admin)()
-  if (E.isLeft(result)) {
-    const e = result.left
-    // An operator reads this: say what failed and why (an unmigrated database, a bad tier…).
-    const why = e._tag === 'InfrastructureFailure' ? `${e.what}: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}` : e._tag
-    throw new Error(`could not ensure the admin account (${why})${config.migrateOnStart ? '' : '; IMGTIER_MIGRATE=false: has `npm run migrate` been run?'}`)
-  }
-  return result.right
 }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { Logger } from 'pino'
-import type { BlobStorage, ThumbnailRenderer } from '../application/ports/blobs'
+import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
 import { fsBlobStorage } from '../adapters/storage/fs-blob-storage'
 import { ensureBuckets, makeS3Client } from '../adapters/storage/s3-client'
 import { s3Stores } from '../adapters/storage/s3-stores'
@@ -9,7 +9,7 @@ import { lambdaThumbnailRenderer } from '../adapters/thumbnails/lambda-thumbnail
 import { sharpThumbnailRenderer } from '../adapters/thumbnails/sharp-thumbnail-renderer'
 import type { Config } from './config'
 
-export interface Storage { readonly originals: BlobStorage; readonly thumbnails: BlobStorage }
+export interface Storage { readonly originals: OriginalStorage; readonly thumbnails: ThumbnailStorage }
 
 /** Originals and thumbnails in two namespaces: thumbnails are a cache, originals never expire. */
 export const makeStorage = async (config: Config, logger: Logger): Promise<Storage> => {

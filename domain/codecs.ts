@@ -12,15 +12,23 @@ export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]
     t.identity,
   )
 
-/** A string whose length (after trimming) is within [min, max]; yields the trimmed string. */
+/** Length in characters as the database counts them (code points): an emoji is one, not two UTF-16 units. */
+export const characterCount = (s: string): number => {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** A string whose length (after trimming, in code points) is within [min, max]; yields the trimmed string. */
 export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) =>
   new t.Type<string, string, unknown>(
     name,
-    (u): u is string => typeof u === 'string' && u.trim().length >= min && u.trim().length <= max,
+    (u): u is string => typeof u === 'string' && characterCount(u.trim()) >= min && characterCount(u.trim()) <= max,
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, 'must be a string')
       const s = u.trim()
-      return s.length >= min && s.length <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
+      const n = characterCount(s)
+      return n >= min && n <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
     },
     t.identity,
   )

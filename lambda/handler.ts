@@ -1,6 +1,6 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import * as E from 'fp-ts/Either'
-import type { BlobStorage, RenderResult, ThumbnailRenderer } from '../application/ports/blobs'
+import type { OriginalStorage, RenderResult, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
 import { contentTypeOf, thumbnailKey } from '../domain/image'
 import { sniffImageFormat } from '../domain/image-format'
 import { Height } from '../domain/tier'
@@ -14,8 +14,8 @@ import { describeErrors } from './problems'
 import { S3Event, type S3EventRecord, THUMBNAIL_HEIGHTS_METADATA, decodeEventKey } from './s3-event'
 
 export interface HandlerDeps {
-  readonly originals: BlobStorage
-  readonly thumbnails: BlobStorage
+  readonly originals: OriginalStorage
+  readonly thumbnails: ThumbnailStorage
   readonly renderer: ThumbnailRenderer
   readonly originalsBucket: string
   readonly thumbnailLocation: { readonly bucket: string; readonly prefix: string }

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import type { Context, Next } from 'koa'
 import type { Principal } from '../../application/use-cases/authenticate'
 import { checkAdminAccess } from '../../domain/user'
-import type { HttpApi } from './api'
+import type { UseCases } from '../../application/bound-use-cases'
 import { problem, problemOf, sendProblem } from './problem'
 import { respond } from './respond'
 
@@ -24,7 +24,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const provesSameOrigin = (ctx: Context): boolean => ctx.is('application/json') === 'application/json' || ctx.get('x-requested-with') !== ''
 
 /** Authentication (401) comes before everything else a route checks. */
-export const requireUser = (api: HttpApi) => async (ctx: Context, next: Next): Promise<void> => {
+export const requireUser = (api: UseCases) => async (ctx: Context, next: Next): Promise<void> => {
   const header = ctx.get('authorization')
   const bearer = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1]
   const token = header !== '' ? bearer : ctx.cookies.get(ACCESS_COOKIE)

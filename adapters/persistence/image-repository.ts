@@ -7,7 +7,7 @@ import { isUuid } from '../../domain/ids'
 import type { Image } from '../../domain/image'
 import { imageFromRow, imageToRow } from './mappers'
 import { ImageRow } from './models'
-import { affectedRows, countOf, toNumber } from './rows'
+import { affectedRows, toNumber } from './rows'
 import { run } from './run'
 
 const notFound: ImageNotFound = { _tag: 'ImageNotFound' }
@@ -21,8 +21,16 @@ const found = (row: ImageRow | undefined): TE.TaskEither<ImageNotFound, Image> =
 export const objectionImageRepository = (knex: Knex): ImageRepository => {
   // Images being deleted are invisible to every read (their links die with the mark).
   const live = () => ImageRow.query(knex).whereNull('deleting_since')
-  const countOwned = async (ownerId: string) =>
-    countOf(await knex('images').where('owner_id', ownerId).whereNull('deleting_since').count({ n: '*' }))
+  // The owner's live images, kept by the triggers of migration 20250101000004 in the
+  // transactions that write `images`: a primary-key lookup, never a scan of the rows.
+  const liveCount = (ownerId: string) => knex('image_counts').select('live').where('owner_id', ownerId)
+  const countOwned = async (ownerId: string) => {
+    const row: unknown = await knex('image_counts').where('owner_id', ownerId).first('live')
+    return typeof row === 'object' && row !== null && 'live' in row ? toNumber(row.live, 'count') : 0
+  }
+  /** The page's rows carry the count (one round trip); a page past the end asks for it. */
+  const withCount = async (ownerId: string, rows: readonly (ImageRow & { total?: unknown })[]) =>
+    rows[0] !== undefined ? toNumber(rows[0].total, 'count') : countOwned(ownerId)
 
   /**
    * One keyset page. Walks the (owner_id, created_at desc, id desc) index with a
@@ -32,13 +40,13 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
    * `hasMore` then means there are still newer rows.
    */
   const keysetPage = async (ownerId: string, w: KeysetWindow) => {
-    const q = live().where('owner_id', ownerId)
+    const q = live().where('owner_id', ownerId).select('images.*', liveCount(ownerId).as('total'))
     if (w.after !== undefined) q.whereRaw('(created_at, id) < (?, ?)', [w.after.createdAt, w.after.id])
     if (w.before !== undefined) q.whereRaw('(created_at, id) > (?, ?)', [w.before.createdAt, w.before.id])
     const backwards = w.before !== undefined
     const rows = await q.orderBy(backwards ? [...OLDEST_FIRST] : [...NEWEST_FIRST]).limit(w.limit + 1)
     const page = rows.slice(0, w.limit).map(imageFromRow)
-    return { rows: backwards ? page.reverse() : page, hasMore: rows.length > w.limit }
+    return { rows: backwards ? page.reverse() : page, hasMore: rows.length > w.limit, count: await withCount(ownerId, rows) }
   }
 
   return {
@@ -62,19 +70,17 @@ export const objectionImageRepository = (knex: Knex): ImageRepository => {
     listByOwner: (ownerId, window) =>
       isUuid(ownerId)
         ? run('list images', async () => {
-            // The page and the owner's total in one round trip; past the end no row carries it.
-            const rows = await live().where('owner_id', ownerId).select('images.*', knex.raw('count(*) OVER () AS total'))
+            const rows = await live().where('owner_id', ownerId).select('images.*', liveCount(ownerId).as('total'))
               .orderBy([...NEWEST_FIRST]).limit(window.limit).offset(window.offset)
-            const count = rows[0] !== undefined ? toNumber(rows[0].total, 'count') : await countOwned(ownerId)
-            return { count, results: rows.map(imageFromRow) }
+            return { count: await withCount(ownerId, rows), results: rows.map(imageFromRow) }
           })
         : TE.right({ count: 0, results: [] }),
 
     listByOwnerKeyset: (ownerId, window) =>
       isUuid(ownerId) && [window.after, window.before].every((c) => c === undefined || isUuid(c.id))
         ? run('list images by keyset', async () => {
-            const [page, count] = await Promise.all([keysetPage(ownerId, window), countOwned(ownerId)])
-            return { count, results: page.rows, hasMore: page.hasMore }
+            const page = await keysetPage(ownerId, window)
+            return { count: page.count, results: page.rows, hasMore: page.hasMore }
           })
         : TE.right({ count: 0, results: [], hasMore: false }),
 

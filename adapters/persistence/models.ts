@@ -43,7 +43,7 @@ export class ImageRow extends Model {
   declare sha256: string
   declare created_at: unknown
   declare deleting_since: unknown
-  /** Only on listing rows: the owner's total, from a window function. */
+  /** Only on listing rows: the owner's live image count, from image_counts. */
   declare total?: unknown
 }
 

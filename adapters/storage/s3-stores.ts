@@ -1,13 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3'
-import type { BlobStorage } from '../../application/ports/blobs'
+import type { OriginalStorage, ThumbnailStorage } from '../../application/ports/blobs'
 import { s3BlobStorage } from './s3-blob-storage'
 
 /** Used when thumbnails share the originals' bucket: a prefix a lifecycle rule can target. */
 export const SHARED_BUCKET_THUMBNAIL_PREFIX = 'thumbnails/'
 
 export interface S3Stores {
-  readonly originals: BlobStorage
-  readonly thumbnails: BlobStorage
+  readonly originals: OriginalStorage
+  readonly thumbnails: ThumbnailStorage
   /** Where thumbnails land, so an S3 event for one of them is never taken for an upload. */
   readonly thumbnailLocation: { readonly bucket: string; readonly prefix: string }
 }

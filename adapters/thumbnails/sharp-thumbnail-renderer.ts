@@ -1,6 +1,6 @@
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import type { BlobStorage, ThumbnailRenderer } from '../../application/ports/blobs'
+import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../../application/ports/blobs'
 import type { RenderFailed } from '../../domain/errors'
 import { contentTypeOf } from '../../domain/image'
 import { type RenderLimits, renderThumbnail } from './render'
@@ -13,8 +13,8 @@ export const renderFailed = (cause: unknown): RenderFailed => ({
 
 /** Renders in this process: reads the original, writes the thumbnail, reports its size. */
 export const sharpThumbnailRenderer = (deps: {
-  readonly originals: BlobStorage
-  readonly thumbnails: BlobStorage
+  readonly originals: OriginalStorage
+  readonly thumbnails: ThumbnailStorage
   readonly limits?: RenderLimits
 }): ThumbnailRenderer => ({
   render: (req) =>

@@ -43,7 +43,23 @@ export interface BlobStorage {
    * (redirect delivery). Absent on stores that cannot (the filesystem).
    */
   readonly presignGet?: (key: string, expiresInSeconds: number, headers: PresignHeaders) => TE.TaskEither<Infra, string>
+  /**
+   * Removes the partial files a crash left mid-write, last written before `before`;
+   * returns how many. Absent on stores whose writes leave nothing behind (S3 puts
+   * are atomic).
+   */
+  readonly removeTemporaries?: (before: Date) => TE.TaskEither<Infra, number>
 }
+
+declare const storageRole: unique symbol
+
+/**
+ * Originals and thumbnails are both BlobStorage, in different roles. The optional,
+ * never-set role tag makes the compiler keep them apart: a store labelled for one role
+ * is not accepted in the other (any unlabelled adapter fits either).
+ */
+export type OriginalStorage = BlobStorage & { readonly [storageRole]?: 'originals' }
+export type ThumbnailStorage = BlobStorage & { readonly [storageRole]?: 'thumbnails' }
 
 export interface PutOptions {
   /**

@@ -1,4 +1,5 @@
 import type * as E from 'fp-ts/Either'
+import type * as O from 'fp-ts/Option'
 import type * as T from 'fp-ts/Task'
 import type { LinkInvalid, Unauthorized } from '../../domain/errors'
 import type { Role } from '../../domain/user'
@@ -42,4 +43,14 @@ export interface LinkSigner {
   sign(claims: LinkClaims): string
   /** Signature and shape only: expiry and revocation are the use-case's to judge. */
   verify(token: string): E.Either<LinkInvalid, LinkClaims>
+}
+
+/**
+ * Seals the positions of keyset pages into opaque cursors a client can only hand back:
+ * a forged or altered cursor does not open (HMAC-SHA256, constant-time compare).
+ */
+export interface CursorSealer {
+  seal(payload: string): string
+  /** The sealed payload; none for anything this server did not seal. */
+  open(cursor: string): O.Option<string>
 }

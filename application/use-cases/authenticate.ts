@@ -10,6 +10,8 @@ export interface Principal {
   readonly user: User
   /** The owner's tier as it is now: links and permissions follow it on the next request. */
   readonly tier: Tier
+  /** The login session (refresh-token family) the access token belongs to: what a logout ends. */
+  readonly sessionId: string
 }
 
 /**
@@ -31,7 +33,7 @@ export const authenticate = (deps: { users: UserRepository; accessTokens: Access
             ({ user, sessionEnded }) => user.active && user.sessionVersion === claims.sessionVersion && !sessionEnded,
             () => unauthorized('session revoked'),
           ),
-          TE.map(({ user, tier }) => ({ user, tier })),
+          TE.map(({ user, tier }) => ({ user, tier, sessionId: claims.sessionId })),
         ),
       ),
     )

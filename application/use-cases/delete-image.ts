@@ -4,11 +4,11 @@ import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import type { ImageNotFound, InfrastructureFailure } from '../../domain/errors'
 import { originalKey, thumbnailPrefix } from '../../domain/image'
-import type { BlobStorage } from '../ports/blobs'
+import type { OriginalStorage, ThumbnailStorage } from '../ports/blobs'
 import type { ImageRepository } from '../ports/repositories'
 import type { Clock } from '../ports/runtime'
 
-export interface BlobsOfImages { readonly originals: BlobStorage; readonly thumbnails: BlobStorage }
+export interface BlobsOfImages { readonly originals: OriginalStorage; readonly thumbnails: ThumbnailStorage }
 type PurgeDeps = BlobsOfImages & { readonly images: ImageRepository }
 
 /** Thumbnails, then the original: both idempotent, so a retry finishes a half-done removal. */

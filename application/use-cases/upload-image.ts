@@ -5,7 +5,7 @@ import type {
   UnsupportedImageFormat,
 } from '../../domain/errors'
 import { contentTypeOf, decideImageName, originalKey, type Image } from '../../domain/image'
-import type { BlobStorage, ImageInspector } from '../ports/blobs'
+import type { BlobStorage, ImageInspector, OriginalStorage } from '../ports/blobs'
 import type { ImageRepository } from '../ports/repositories'
 import type { Clock, Hasher, IdGenerator } from '../ports/runtime'
 
@@ -27,7 +27,7 @@ export interface UploadLimits { readonly maxBytes: number; readonly maxPixels: n
 
 export interface UploadImageDeps {
   readonly images: ImageRepository
-  readonly originals: BlobStorage
+  readonly originals: OriginalStorage
   readonly inspector: ImageInspector
   readonly hasher: Hasher
   readonly ids: IdGenerator

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { expect } from 'chai'
+import * as E from 'fp-ts/Either'
 import type { ImageCursor } from '../../application/ports/repositories'
 import type { Image } from '../../domain/image'
 import { anImage, aUserOnBasic, left, right, type MakeRepositoryHarness, type RepositoryHarness } from './repository-harness.contract'
@@ -25,6 +26,50 @@ export const imageRepositoryContract = (name: string, makeHarness: MakeRepositor
       for (const image of images) await right(h.images.insert(image))
       return { owner, images: [...images].sort(newestFirst) }
     }
+
+    /** What the lists say against what is really there (the rows a full listing returns). */
+    const countsOf = async (ownerId: string) => {
+      const page = await right(h.images.listByOwner(ownerId, { limit: 100, offset: 0 }))
+      const keyset = await right(h.images.listByOwnerKeyset(ownerId, { limit: 1 }))
+      const pastTheEnd = await right(h.images.listByOwner(ownerId, { limit: 10, offset: 1000 }))
+      return { offset: page.count, keyset: keyset.count, pastTheEnd: pastTheEnd.count, live: page.results.length }
+    }
+    const exactly = (n: number) => ({ offset: n, keyset: n, pastTheEnd: n, live: n })
+
+    it('keeps the count exact through upload, mark and purge: it drops at the mark, once', async () => {
+      const { owner, images } = await ownerWith(5)
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(5))
+      await right(h.images.markDeleting(images[0]!.id, new Date()))
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(4))
+      await right(h.images.markDeleting(images[0]!.id, new Date())) // a second mark is a no-op
+      await right(h.images.delete(images[0]!.id)) // the purge of a marked row
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(4))
+      await right(h.images.delete(images[1]!.id)) // a row deleted without a mark
+      await right(h.images.delete(images[1]!.id))
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(3))
+      expect(await left(h.images.insert(images[2]!))).to.have.property('_tag', 'InfrastructureFailure') // a refused insert counts nothing
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(3))
+      await right(h.images.markOwnerDeleting(owner.id, new Date()))
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(0))
+      const fresh = await aUserOnBasic(h)
+      expect(await countsOf(fresh.id)).to.deep.equal(exactly(0))
+    })
+
+    it('keeps the count equal to the live rows under concurrent uploads, marks and deletes', async () => {
+      const { owner, images } = await ownerWith(30)
+      const bystander = await ownerWith(3)
+      const uploads = Array.from({ length: 30 }, () => anImage(owner.id))
+      const [inserted] = await Promise.all([
+        // Ten of the uploads are sent twice at once: one of each pair must fail and count nothing.
+        Promise.all([...uploads, ...uploads.slice(0, 10)].map((i) => h.images.insert(i)())),
+        ...images.slice(0, 10).map((i) => right(h.images.markDeleting(i.id, new Date())).then(() => right(h.images.delete(i.id)))),
+        ...images.slice(10, 20).map((i) => right(h.images.markDeleting(i.id, new Date()))),
+        ...images.slice(20, 25).map((i) => right(h.images.delete(i.id))),
+      ])
+      expect(inserted.filter(E.isRight)).to.have.length(30)
+      expect(await countsOf(owner.id)).to.deep.equal(exactly(30 - 25 + 30))
+      expect(await countsOf(bystander.owner.id)).to.deep.equal(exactly(3))
+    })
 
     it('round-trips every field, bytes beyond 32 bits included', async () => {
       const owner = await aUserOnBasic(h)

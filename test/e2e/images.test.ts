@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import sharp from 'sharp'
+import type { BlobStorage } from '../../application/ports/blobs'
 import { decompressionBombPng, jpegOrientation6, jpegWithGps, makeJpeg, makePng, truncated, unsupportedSamples } from '../support/images'
 import { Client, expectProblem } from '../support/http'
 import { E2E_BACKENDS, startTestServer, type TestServer } from '../support/server'
@@ -239,7 +240,7 @@ for (const backend of E2E_BACKENDS) {
 /** Every blob of the server: files under the data dir, or objects in its buckets. */
 export const blobCount = async (server: TestServer): Promise<number> => {
   const { originals, thumbnails } = server.imgtier.deps
-  const count = async (store: typeof originals) => {
+  const count = async (store: BlobStorage) => {
     const listed = await store.list('')()
     if (listed._tag === 'Left') throw new Error('list failed')
     return listed.right.length

@@ -223,3 +223,26 @@ export const jpegHeaderThenGarbage = (): Buffer =>
 
 /** Starts like a PNG, then is not one. */
 export const pngSignatureThenGarbage = (): Buffer => Buffer.concat([PNG_SIGNATURE, Buffer.from('nothing to see here'.repeat(8))])
+
+// --- photo-like inputs (benchmarks, memory tests) --------------------------------
+
+export interface GrainyJpegOptions {
+  readonly width: number
+  readonly height: number
+  /** Size of the noise's grain in pixels: larger compresses better (8 gives ~300 KB at 1920×1080). */
+  readonly grain?: number
+  readonly quality?: number
+}
+
+/**
+ * A JPEG that costs what a photo costs to decode: gaussian noise made at 1/grain of
+ * the size and scaled up, so the entropy (and the file size) is that of a real
+ * picture rather than of the flat quadrants above, which compress to almost nothing.
+ */
+export const makeGrainyJpeg = async (o: GrainyJpegOptions): Promise<Buffer> => {
+  const grain = o.grain ?? 8
+  const small = await sharp({
+    create: { width: Math.ceil(o.width / grain), height: Math.ceil(o.height / grain), channels: 3, background: '#5080b0', noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+  }).raw().toBuffer({ resolveWithObject: true })
+  return sharp(small.data, { raw: small.info }).resize(o.width, o.height, { kernel: 'cubic' }).jpeg({ quality: o.quality ?? 80 }).toBuffer()
+}

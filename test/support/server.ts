@@ -49,6 +49,8 @@ export interface TestServerOptions {
   readonly database?: Database
   /** Share a data dir (filesystem blobs) with another server; the caller removes it. */
   readonly dataDir?: string
+  /** Where the server logs (silent by default, or TEST_LOG_LEVEL): tests that read the log pass their own. */
+  readonly logger?: pino.Logger
   /** Cache knobs no environment variable sets (how long a lost listener stays away). */
   readonly caches?: CacheOverrides
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
@@ -109,7 +111,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     ...(database ? { database } : {}),
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.caches ? { caches: opts.caches } : {}),
   })
   await imgtier.listen(port, '127.0.0.1')

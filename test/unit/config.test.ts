@@ -42,4 +42,22 @@ describe('configuration from the environment', () => {
     const ok = loadConfig({ NODE_ENV: 'production', IMGTIER_JWT_SECRET: 'a'.repeat(40), IMGTIER_LINK_KEYS: `k1:${'b'.repeat(40)}`, IMGTIER_PUBLIC_URL: 'https://img.example.com/' })
     expect(E.isRight(ok) && ok.right.publicUrl).to.equal('https://img.example.com')
   })
+
+  it('refuses an unknown IMGTIER_* variable instead of silently using a default, and suggests the near name', () => {
+    const problems = problemsOf({ IMGTIER_STORGE: 's3', IMGTIER_S3_BUCKET: 'b' })
+    expect(problems).to.deep.equal(['IMGTIER_STORGE: unknown variable; did you mean IMGTIER_STORAGE?'])
+    expect(problemsOf({ IMGTIER_COLOUR_SCHEME: 'dark' })).to.deep.equal(['IMGTIER_COLOUR_SCHEME: unknown variable'])
+    // Reported beside bad values too, and variables of other programs are not ours to judge.
+    expect(problemsOf({ PORT: 'x', IMGTIER_RATE_LIMIT: 'off', HOSTNAME: 'box', AWS_REGION: 'eu-west-1' }).join('\n'))
+      .to.match(/^PORT: /m).and.to.match(/^IMGTIER_RATE_LIMIT: unknown variable; did you mean IMGTIER_RATE_LIMITS\?$/m)
+  })
+
+  it('knows every variable DESIGN.md names, with its documented default', () => {
+    const r = loadConfig({})
+    if (E.isLeft(r)) throw new Error(r.left.join('; '))
+    expect(r.right).to.deep.include({ accessLog: true, cacheTtlMs: 2_000, thumbnailCacheBytes: 64 * 1024 * 1024, shutdownGraceMs: 25_000, startupTimeoutMs: 30_000 })
+    const set = loadConfig({ IMGTIER_ACCESS_LOG: 'off', IMGTIER_CACHE_TTL_MS: '500', IMGTIER_THUMBNAIL_CACHE_BYTES: '0', IMGTIER_SHUTDOWN_GRACE_MS: '1000', IMGTIER_STARTUP_TIMEOUT_MS: '0' })
+    if (E.isLeft(set)) throw new Error(set.left.join('; '))
+    expect(set.right).to.deep.include({ accessLog: false, cacheTtlMs: 500, thumbnailCacheBytes: 0, shutdownGraceMs: 1000, startupTimeoutMs: 0 })
+  })
 })

@@ -8,7 +8,8 @@ import { Uuid } from '../../../domain/ids'
 import { LIMIT_DEFAULT, offsetPage, PageQuery } from '../../../domain/page'
 import { TierInput, TierPatch } from '../../../domain/tier'
 import { Password, Role, Username } from '../../../domain/user'
-import type { HttpApi, HttpSettings } from '../api'
+import type { UseCases } from '../../../application/bound-use-cases'
+import type { HttpSettings } from '../api'
 import { principalOf, requireAdmin, requireUser } from '../authn'
 import { bodyOf, jsonBody } from '../body'
 import { decodeWith, unknownFields } from '../decode'
@@ -30,7 +31,7 @@ const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role', 'active']
 const UPDATE_USER_FIELDS = ['tierId', 'role', 'password', 'active']
 
 /** Authentication (401), then role (403), then existence (404), then the body (400). */
-export const adminRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router({ prefix: '/admin' })
   const base = settings.publicUrl
   router.use(requireUser(api), limit('read'), requireAdmin)

@@ -3,8 +3,9 @@ import * as t from 'io-ts'
 import type { Context } from 'koa'
 import type { SetOption } from 'cookies'
 import type { Session } from '../../../application/use-cases/sessions'
-import type { HttpApi, HttpSettings } from '../api'
-import { ACCESS_COOKIE, REFRESH_COOKIE, requireUser } from '../authn'
+import type { UseCases } from '../../../application/bound-use-cases'
+import type { HttpSettings } from '../api'
+import { ACCESS_COOKIE, REFRESH_COOKIE, principalOf, requireUser } from '../authn'
 import { bodyOf, fieldOf, jsonBody } from '../body'
 import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
@@ -16,7 +17,7 @@ const LoginBody = t.strict({ username: t.string, password: t.string })
 
 const REFRESH_PATH = '/auth'
 
-export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+export const authRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router()
   const cookie = (maxAgeSeconds: number, path = '/'): SetOption =>
     ({ httpOnly: true, sameSite: 'lax', secure: settings.secureCookies, path, maxAge: maxAgeSeconds * 1000, overwrite: true })
@@ -60,7 +61,8 @@ export const authRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): 
   })
 
   router.post('/auth/logout', requireUser(api), limit('read'), jsonBody, async (ctx) => {
-    await respond(ctx, api.endSession(refreshTokenOf(ctx)), () => {
+    const { user, sessionId } = principalOf(ctx)
+    await respond(ctx, api.endSession({ userId: user.id, sessionId, refreshToken: refreshTokenOf(ctx) }), () => {
       secureCookiesOn(ctx)
       ctx.cookies.set(ACCESS_COOKIE, null, cookie(0))
       ctx.cookies.set(REFRESH_COOKIE, null, cookie(0, REFRESH_PATH))

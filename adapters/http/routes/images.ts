@@ -1,7 +1,8 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
 import { PageQuery } from '../../../domain/page'
-import type { HttpApi, HttpSettings } from '../api'
+import type { UseCases } from '../../../application/bound-use-cases'
+import type { HttpSettings } from '../api'
 import { principalOf, requireUser } from '../authn'
 import { bodyOf, fieldOf, jsonBody, multipartImage, textField, uploadedImage } from '../body'
 import { decodeWith } from '../decode'
@@ -12,7 +13,7 @@ import { envelope, imageJson } from '../serialize'
 import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
 
-export const imageRoutes = (api: HttpApi, settings: HttpSettings, limit: Limit): Router => {
+export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router({ prefix: '/images' })
   const base = settings.publicUrl
   router.use(requireUser(api))

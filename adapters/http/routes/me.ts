@@ -1,10 +1,10 @@
 import Router from '@koa/router'
-import type { HttpApi } from '../api'
+import type { UseCases } from '../../../application/bound-use-cases'
 import { principalOf, requireUser } from '../authn'
 import type { Limit } from '../rate-limit'
 import { meJson } from '../serialize'
 
-export const meRoutes = (api: HttpApi, limit: Limit): Router => {
+export const meRoutes = (api: UseCases, limit: Limit): Router => {
   const router = new Router()
   router.get('/me', requireUser(api), limit('read'), (ctx) => {
     const { user, tier } = principalOf(ctx)

@@ -3,6 +3,7 @@ import * as schema from './20250101000000_schema'
 import * as seedBuiltInTiers from './20250101000001_seed_built_in_tiers'
 import * as imageDeletionMarks from './20250101000002_image_deletion_marks'
 import * as thumbnailRenderClaims from './20250101000003_thumbnail_render_claims'
+import * as imageCounts from './20250101000004_image_counts'
 
 interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
 
@@ -13,6 +14,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20250101000001_seed_built_in_tiers', migration: seedBuiltInTiers },
   { name: '20250101000002_image_deletion_marks', migration: imageDeletionMarks },
   { name: '20250101000003_thumbnail_render_claims', migration: thumbnailRenderClaims },
+  { name: '20250101000004_image_counts', migration: imageCounts },
 ]
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

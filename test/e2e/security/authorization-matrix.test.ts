@@ -66,7 +66,12 @@ const TABLE: readonly Row[] = [
       const refreshToken = a.username ? (await w.client.post('/auth/login', { username: a.username, password: a.password })).json.refreshToken : undefined
       return w.client.post('/auth/refresh', refreshToken ? { refreshToken } : {})
     } },
-  { route: 'POST /auth/logout', expect: anyUser(204), send: (w, a) => call(w, a, 'POST', '/auth/logout', {}) },
+  { route: 'POST /auth/logout', expect: anyUser(204),
+    // A logout ends the session it is sent with: log out a fresh one, so the actor's token lives on for the other rows.
+    send: async (w, a) => {
+      const token = a.username ? (await w.client.post('/auth/login', { username: a.username, password: a.password })).json.accessToken : undefined
+      return call(w, { token }, 'POST', '/auth/logout', {})
+    } },
   { route: 'GET /me', expect: anyUser(200), send: (w, a) => call(w, a, 'GET', '/me') },
   { route: 'POST /images', expect: anyUser(201),
     send: async (w, a) => (a.token ? w.client.upload(a.token, await makeJpeg({ width: 8, height: 8 })) : request(`${w.url}/images`, { method: 'POST', body: new FormData() })) },

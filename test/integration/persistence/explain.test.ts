@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { expect } from 'chai'
 import type { Knex } from 'knex'
 import { objectionImageRepository, type Database } from '../../../adapters/persistence'
-import type { KeysetWindow } from '../../../application/ports/repositories'
+import type { ImageRepository, KeysetWindow } from '../../../application/ports/repositories'
 import { freshPglite, freshPostgres } from '../../support/database'
 import { requirePostgres } from './postgres-only'
 
@@ -15,25 +15,41 @@ const isPlanNode = (u: unknown): u is PlanNode => typeof u === 'object' && u !==
 
 const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)]
 
-/** The plan of the SQL the repository really sends (captured, not retyped here). */
-const planOf = async (knex: Knex, ownerId: string, window: KeysetWindow): Promise<PlanNode[]> => {
-  const sent: { sql: string; bindings: readonly Knex.RawBinding[] }[] = []
+interface SentQuery { readonly sql: string; readonly bindings: readonly Knex.RawBinding[] }
+
+/** Every query a listing really sends (captured, not retyped here). */
+const sentBy = async (knex: Knex, list: (repo: ImageRepository) => Promise<unknown>): Promise<SentQuery[]> => {
+  const sent: SentQuery[] = []
   const listen = (q: { sql: string; bindings?: readonly Knex.RawBinding[] }) => sent.push({ sql: q.sql, bindings: q.bindings ?? [] })
   knex.on('query', listen)
   try {
-    await objectionImageRepository(knex).listByOwnerKeyset(ownerId, window)()
+    await list(objectionImageRepository(knex))
   } finally {
     knex.removeListener('query', listen)
   }
-  const page = sent.find((q) => /select "images"\.\*/i.test(q.sql))
-  if (page === undefined) throw new Error(`no page query among ${JSON.stringify(sent.map((q) => q.sql))}`)
+  return sent
+}
+
+const planOfQuery = async (knex: Knex, q: SentQuery): Promise<PlanNode[]> => {
   // pg numbers its placeholders; knex.raw wants `?`.
-  const result: { rows: { 'QUERY PLAN': unknown }[] } = await knex.raw(`EXPLAIN (FORMAT JSON) ${page.sql.replace(/\$\d+/g, '?')}`, [...page.bindings])
+  const result: { rows: { 'QUERY PLAN': unknown }[] } = await knex.raw(`EXPLAIN (FORMAT JSON) ${q.sql.replace(/\$\d+/g, '?')}`, [...q.bindings])
   const plan: unknown = result.rows[0]?.['QUERY PLAN']
   const root: unknown = Array.isArray(plan) ? plan[0]?.Plan : undefined
   if (!isPlanNode(root)) throw new Error(`unexpected plan ${JSON.stringify(plan)}`)
   return nodesOf(root)
 }
+
+/** The plan of the keyset page query the repository really sends. */
+const planOf = async (knex: Knex, ownerId: string, window: KeysetWindow): Promise<PlanNode[]> => {
+  const sent = await sentBy(knex, (repo) => repo.listByOwnerKeyset(ownerId, window)())
+  const page = sent.find((q) => /select "images"\.\*/i.test(q.sql))
+  if (page === undefined) throw new Error(`no page query among ${JSON.stringify(sent.map((q) => q.sql))}`)
+  return planOfQuery(knex, page)
+}
+
+/** The plans of every query one listing sends. */
+const plansOf = async (knex: Knex, list: (repo: ImageRepository) => Promise<unknown>): Promise<PlanNode[][]> =>
+  Promise.all((await sentBy(knex, list)).map((q) => planOfQuery(knex, q)))
 
 const fill = async (db: Database, rows: number): Promise<string[]> => {
   const tierId: string = (await db.knex('tiers').where('name', 'Basic').pluck('id'))[0]
@@ -51,10 +67,23 @@ const fill = async (db: Database, rows: number): Promise<string[]> => {
   return owners
 }
 
+const describePlan = (nodes: readonly PlanNode[]) =>
+  nodes.map((n) => `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}`).join(' > ')
+
 const assertIndexed = (nodes: readonly PlanNode[]) => {
-  const types = nodes.map((n) => `${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}`)
-  expect(nodes.some((n) => /^Index (Only )?Scan$/.test(n['Node Type']) && n['Index Name'] === INDEX), types.join(' > ')).to.equal(true)
-  expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan' || n['Node Type'] === 'Sort' || n['Node Type'] === 'Bitmap Heap Scan'), types.join(' > ')).to.deep.equal([])
+  expect(nodes.some((n) => /^Index (Only )?Scan$/.test(n['Node Type']) && n['Index Name'] === INDEX), describePlan(nodes)).to.equal(true)
+  assertNoScanOfOwnerRows(nodes)
+}
+
+/**
+ * The owner's rows are reached only through the listing index, a page at a time: no
+ * other scan of `images`, no sort, no aggregate or window over them (the count comes
+ * from image_counts, which is small and may be read any way the planner likes).
+ */
+const assertNoScanOfOwnerRows = (nodes: readonly PlanNode[]) => {
+  const onImages = nodes.filter((n) => n['Relation Name'] === 'images')
+  expect(onImages.filter((n) => !(/^Index (Only )?Scan$/.test(n['Node Type']) && n['Index Name'] === INDEX)), describePlan(nodes)).to.deep.equal([])
+  expect(nodes.filter((n) => ['Sort', 'Aggregate', 'WindowAgg', 'Bitmap Heap Scan'].includes(n['Node Type'])), describePlan(nodes)).to.deep.equal([])
 }
 
 const explainSuite = (name: string, rows: number, make: (ctx: Mocha.Context) => Promise<Database>) =>
@@ -79,6 +108,25 @@ const explainSuite = (name: string, rows: number, make: (ctx: Mocha.Context) => 
     })
     it('and for a previous page (the same index, backwards)', async () => {
       assertIndexed(await planOf(db.knex, owners[1]!, { limit: 20, before: middle }))
+    })
+    it('counts without scanning the owner\'s rows, on keyset and offset pages', async () => {
+      const owner = owners[1]!
+      const lists: ((repo: ImageRepository) => Promise<unknown>)[] = [
+        (repo) => repo.listByOwnerKeyset(owner, { limit: 20 })(),
+        (repo) => repo.listByOwnerKeyset(owner, { limit: 20, after: { createdAt: new Date(0), id: owner } })(), // past the end
+        (repo) => repo.listByOwner(owner, { limit: 20, offset: 0 })(),
+      ]
+      for (const list of lists) {
+        const plans = await plansOf(db.knex, list)
+        expect(plans.length).to.be.within(1, 2)
+        for (const plan of plans) assertNoScanOfOwnerRows(plan)
+      }
+    })
+    it('and past the end of an offset listing, where only the offset walk is left (a cursor avoids it)', async () => {
+      const plans = await plansOf(db.knex, (repo) => repo.listByOwner(owners[1]!, { limit: 20, offset: rows })())
+      expect(plans).to.have.length(2)
+      for (const plan of plans) expect(plan.filter((n) => ['Aggregate', 'WindowAgg'].includes(n['Node Type'])), describePlan(plan)).to.deep.equal([])
+      expect(plans[1]!.filter((n) => n['Relation Name'] === 'images'), describePlan(plans[1]!)).to.deep.equal([])
     })
   })
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { migrateLatest, migrateRollback, openDatabase, type Database } from '../../../adapters/persistence'
 import { MIGRATION_NAMES } from '../../../adapters/persistence/migrations'
+import * as imageCounts from '../../../adapters/persistence/migrations/20250101000004_image_counts'
 import { countOf } from '../../../adapters/persistence/rows'
 import { BUILT_IN_TIERS } from '../../../domain/tier'
 import { freshPglite, freshPostgres, freshPostgresUrl } from '../../support/database'
@@ -25,10 +26,37 @@ const downToZeroAndBack = (make: (ctx: Mocha.Context) => Promise<Database>) => a
   }
 }
 
+/** Images already there when the counting migration runs are counted, marked ones not. */
+const backfillsCounts = (make: (ctx: Mocha.Context) => Promise<Database>) => async function (this: Mocha.Context) {
+  const db = await make(this)
+  try {
+    await db.knex.transaction((trx) => imageCounts.down(trx))
+    const tierId: string = (await db.knex('tiers').where('name', 'Basic').pluck('id'))[0]
+    const owners = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c']
+    await db.knex('users').insert(owners.map((id, i) => ({ id, username: `backfill_${i}`, password_hash: 'x', tier_id: tierId, role: 'user' })))
+    await db.knex.raw(
+      `INSERT INTO images (id, owner_id, name, format, width, height, bytes, sha256, deleting_since)
+       SELECT gen_random_uuid(), (?::uuid[])[1 + g % 2], 'img', 'jpeg', 1, 1, 1, md5(g::text) || md5(g::text), CASE WHEN g % 5 = 0 THEN now() END
+       FROM generate_series(1, 100) AS g`,
+      [owners],
+    )
+    await db.knex.transaction((trx) => imageCounts.up(trx))
+    const counts = await db.knex('image_counts').orderBy('owner_id').select('owner_id', 'live')
+    // g even → owner a (50 rows, 10 marked), g odd → owner b (50 rows, 10 marked); c has none.
+    expect(counts.map((c) => [c.owner_id, Number(c.live)])).to.deep.equal([[owners[0], 40], [owners[1], 40]])
+  } finally {
+    await db.close()
+  }
+}
+
 describe('migrations', () => {
   it('go down to zero and back up on PGlite', downToZeroAndBack(() => freshPglite()))
 
   it('go down to zero and back up on Postgres', downToZeroAndBack((ctx) => requirePostgres(ctx, freshPostgres)))
+
+  it('count the live images already there when image_counts arrives, on PGlite', backfillsCounts(() => freshPglite()))
+
+  it('count the live images already there when image_counts arrives, on Postgres', backfillsCounts((ctx) => requirePostgres(ctx, freshPostgres)))
 
   // knex alone loses this race now and then (both create knex_migrations, or one
   // meets "Migration table is already locked"), so a few rounds give it a chance to.

@@ -1,0 +1,227 @@
+/**
+ * The render and upload paths against bare sharp on the same bytes, same machine, one run:
+ *   node -r @swc-node/register bench/render.ts        (DATABASE_URL set: on that Postgres; else PGlite)
+ * `renderRows()` is what `npm run bench` (bench/run.ts) imports; run alone it prints the rows.
+ *
+ * - first render: a fresh 1920×1080 JPEG → 200 px through the thumbnail use case (image
+ *   lookup, claim, read original, render, store, open the stored bytes) vs sharp alone
+ *   rendering the same bytes from memory; medians of alternating runs.
+ * - two renders in flight vs one, through the same path.
+ * - upload of a ~300 KB 1920×1080 JPEG through the real HTTP server, 4 in flight, vs the
+ *   bare validation work (sharp reads the header, then decodes at reduced size), 4 in flight.
+ * - peak RSS of the process while 6000×4000 originals are rendered two at a time.
+ */
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import pino from 'pino'
+import sharp from 'sharp'
+import { loadConfig } from '../bootstrap/config'
+import { createImgtier, type Imgtier } from '../bootstrap/imgtier'
+import { makeGrainyJpeg } from '../test/support/images'
+
+export interface BenchRow {
+  readonly name: string
+  readonly unit: string
+  /** imgtier's figure. */
+  readonly value: number
+  /** What it is compared with, measured in the same run and unit. */
+  readonly baseline: { readonly name: string; readonly value: number }
+  /** value / baseline. */
+  readonly ratio: number
+  /** The issue's target for the ratio, e.g. "≤ 1.5". */
+  readonly target: string
+  readonly met: boolean
+}
+
+export interface RenderBenchOptions {
+  /** A Postgres to run on (migrated at start); unset: embedded PGlite in a temp dir. */
+  readonly databaseUrl?: string
+  /** First renders timed (each on a fresh image). */
+  readonly firstRenders?: number
+  /** Uploads timed on each side. */
+  readonly uploads?: number
+  readonly log?: (line: string) => void
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const MB = 1024 * 1024
+
+const timed = async (task: () => Promise<unknown>): Promise<number> => {
+  const t0 = performance.now()
+  await task()
+  return performance.now() - t0
+}
+
+/** Runs `count` tasks with `lanes` in flight; returns completions per second. */
+const throughput = async (count: number, lanes: number, task: (i: number) => Promise<unknown>): Promise<number> => {
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < count) await task(next++)
+  }))
+  return count / ((performance.now() - t0) / 1000)
+}
+
+const row = (name: string, unit: string, value: number, baseline: BenchRow['baseline'], target: string, ratio = value / baseline.value): BenchRow => {
+  const bound = Number(target.slice(2))
+  return { name, unit, value, baseline, ratio, target, met: target.startsWith('≤') ? ratio <= bound : ratio >= bound }
+}
+
+/** The same recipe as bare sharp can do it: no storage, no database. */
+const bareRender = (bytes: Buffer) => sharp(bytes).resize({ height: 200 }).jpeg({ quality: 82 }).toBuffer()
+
+/** What upload validation must do at least: read the header, then decode everything at reduced size. */
+const bareValidate = async (bytes: Buffer) => {
+  await sharp(bytes, { limitInputPixels: false }).metadata()
+  await sharp(bytes, { failOn: 'error', sequentialRead: true }).resize({ width: 8, height: 8, fit: 'inside' }).raw().toBuffer()
+}
+
+/** The 6000×4000 original is made in a child process, so making it does not inflate this process's RSS. */
+const bigJpegFromChild = (): Buffer =>
+  execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', `
+    require(${JSON.stringify(path.join(__dirname, '../test/support/images'))})
+      .makeGrainyJpeg({ width: 6000, height: 4000, grain: 10 })
+      .then((b) => process.stdout.write(b))`], { maxBuffer: 64 * MB, cwd: path.join(__dirname, '..') })
+
+interface Session {
+  readonly app: Imgtier
+  readonly base: string
+  readonly auth: Record<string, string>
+  readonly ownerId: string
+}
+
+const json = async (res: Promise<Response>): Promise<Record<string, unknown>> => {
+  const r = await res
+  const body: unknown = await r.json()
+  if (!r.ok || body === null || typeof body !== 'object') throw new Error(`unexpected ${r.status}: ${JSON.stringify(body)}`)
+  return body as Record<string, unknown>
+}
+
+const start = async (databaseUrl: string | undefined, dataDir: string): Promise<Session> => {
+  const password = randomBytes(12).toString('hex')
+  const config = loadConfig({
+    HOST: '127.0.0.1', IMGTIER_DATA_DIR: dataDir, IMGTIER_RATE_LIMITS: 'off', LOG_LEVEL: 'silent',
+    IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: password,
+    IMGTIER_JWT_SECRET: randomBytes(32).toString('hex'), IMGTIER_LINK_KEYS: `b1:${randomBytes(32).toString('hex')}`,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  })
+  if (E.isLeft(config)) throw new Error(config.left.join('\n'))
+  const app = await createImgtier(config.right, { logger: pino({ level: 'silent' }) })
+  const server = await app.listen(0, '127.0.0.1')
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const login = (username: string, pw: string) =>
+    json(fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: pw }) }))
+  const admin = { authorization: `Bearer ${String((await login('admin', password)).accessToken)}` }
+  const premium = await app.deps.tiers.findByName('Premium')()
+  if (E.isLeft(premium) || O.isNone(premium.right)) throw new Error('no Premium tier')
+  const username = `bench${randomBytes(4).toString('hex')}`
+  const user = await json(fetch(`${base}/admin/users`, {
+    method: 'POST', headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'bench-password', tierId: premium.right.value.id }),
+  }))
+  const auth = { authorization: `Bearer ${String((await login(username, 'bench-password')).accessToken)}` }
+  return { app, base, auth, ownerId: String(user.id) }
+}
+
+const upload = async (s: Session, bytes: Buffer): Promise<string> => {
+  const form = new FormData()
+  form.append('image', new Blob([bytes]), 'bench.jpg')
+  return String((await json(fetch(`${s.base}/images`, { method: 'POST', headers: s.auth, body: form }))).id)
+}
+
+/** The first request for a thumbnail, below HTTP: lookup, claim, render, store, open, read. */
+const firstRender = async (s: Session, imageId: string, height: number) => {
+  const tier = await s.app.deps.tiers.findByName('Premium')()
+  if (E.isLeft(tier) || O.isNone(tier.right)) throw new Error('no Premium tier')
+  const t0 = performance.now()
+  const got = await s.app.api.getThumbnail({ ownerId: s.ownerId, tier: tier.right.value, imageId, height: String(height) })()
+  if (E.isLeft(got) || got.right._tag !== 'Bytes') throw new Error(`render failed: ${JSON.stringify(E.isLeft(got) ? got.left : got.right._tag)}`)
+  for await (const chunk of got.right.body) void chunk
+  return performance.now() - t0
+}
+
+/** Samples RSS while `task` runs; the peak in MB. */
+const peakRss = async (task: () => Promise<unknown>): Promise<number> => {
+  let peak = process.memoryUsage.rss()
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, 5)
+  try {
+    await task()
+  } finally {
+    clearInterval(timer)
+  }
+  return Math.max(peak, process.memoryUsage.rss()) / MB
+}
+
+export async function renderRows(opts: RenderBenchOptions = {}): Promise<BenchRow[]> {
+  const log = opts.log ?? (() => undefined)
+  const firstRenders = opts.firstRenders ?? 12
+  const uploads = opts.uploads ?? 32
+  const pairs = 8
+  const big = bigJpegFromChild()
+  const photo = await makeGrainyJpeg({ width: 1920, height: 1080 })
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-bench-render-'))
+  const s = await start(opts.databaseUrl, dataDir)
+  try {
+    log(`render bench: database ${s.app.database.kind}, photo ${(photo.length / 1024).toFixed(0)} KB, big ${(big.length / MB).toFixed(1)} MB, sharp concurrency ${sharp.concurrency()}`)
+    const rows: BenchRow[] = []
+
+    // Uploads (the images they make feed the render rows).
+    await throughput(4, 4, () => bareValidate(photo))
+    const ids: string[] = []
+    await throughput(4, 4, async () => ids.push(await upload(s, photo)))
+    const bareUploads = await throughput(uploads, 4, () => bareValidate(photo))
+    const httpUploads = await throughput(uploads, 4, async () => ids.push(await upload(s, photo)))
+    rows.push(row('upload 1920×1080 JPEG, 4 in flight', 'uploads/s', httpUploads, { name: 'bare validation', value: bareUploads }, '≥ 0.5'))
+
+    // First render, alternating with bare sharp so both see the same machine load.
+    const fresh = () => {
+      const id = ids.shift()
+      if (id === undefined) throw new Error('ran out of uploaded images')
+      return id
+    }
+    await bareRender(photo)
+    await firstRender(s, fresh(), 200)
+    const bare: number[] = []
+    const ours: number[] = []
+    for (let i = 0; i < firstRenders; i++) {
+      bare.push(await timed(() => bareRender(photo)))
+      ours.push(await firstRender(s, fresh(), 200))
+    }
+    rows.push(row('first render 1920×1080 JPEG → 200 px (p50)', 'ms', median(ours), { name: 'bare sharp, same bytes', value: median(bare) }, '≤ 1.5'))
+
+    // One render in flight, then two.
+    const batch = ids.splice(0, 2 * pairs)
+    const one = await throughput(pairs, 1, (i) => firstRender(s, batch[i] ?? '', 200))
+    const two = await throughput(pairs, 2, (i) => firstRender(s, batch[pairs + i] ?? '', 200))
+    rows.push(row('first renders, 2 in flight vs 1', 'renders/s', two, { name: '1 in flight', value: one }, '≥ 1.6'))
+
+    // Memory: 6000×4000 originals rendered two at a time (200 and 400 px of each).
+    const bigIds = [await upload(s, big), await upload(s, big), await upload(s, big)]
+    const jobs = bigIds.flatMap((id) => [200, 400].map((h) => () => firstRender(s, id, h)))
+    const peak = await peakRss(() => throughput(jobs.length, 2, (i) => jobs[i]?.() ?? Promise.resolve()))
+    rows.push(row('peak RSS, 6000×4000 renders 2 in flight', 'MB', peak, { name: 'target', value: 300 }, '≤ 1'))
+
+    for (const r of rows) log(formatRow(r))
+    return rows
+  } finally {
+    await s.app.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+export const formatRow = (r: BenchRow): string =>
+  `${r.name.padEnd(44)} ${r.value.toFixed(1).padStart(8)} ${r.unit.padEnd(10)} vs ${r.baseline.name} ${r.baseline.value.toFixed(1)}: ` +
+  `${r.ratio.toFixed(2)} (target ${r.target}) ${r.met ? 'met' : 'MISSED'}`
+
+if (require.main === module) {
+  renderRows({ databaseUrl: process.env.DATABASE_URL, log: (line) => console.log(line) }).catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
+}
