@@ -52,7 +52,10 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
     )
 
   /** The thumbnail store, answering from memory when it can. */
+  // Everything not named here passes through (optional capabilities included); bytes never
+  // change in place, so only the removals below need to reach the cache.
   const wrap = (inner: BlobStorage): BlobStorage => ({
+    ...inner,
     open: (key) => {
       const hit = enabled ? lru.get(key) : undefined
       if (hit !== undefined) {
@@ -94,10 +97,6 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
     // Evicted before and after: a read racing the removal cannot put the bytes back (epoch).
     delete: (key) => evictingAround(key, () => inner.delete(key)),
     deletePrefix: (prefix) => evictingAround(prefix, () => inner.deletePrefix(prefix)),
-    modifiedAt: (key) => inner.modifiedAt(key),
-    list: (prefix) => inner.list(prefix),
-    ping: () => inner.ping(),
-    ...(inner.presignGet ? { presignGet: inner.presignGet } : {}),
   })
 
   return {
