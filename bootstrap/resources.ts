@@ -62,7 +62,7 @@ export const portsOf = (r: Resources): Ports => ({
   renderer: r.renderer,
   accessTokens: jwtAccessTokens({ secret: r.secrets.jwtSecret, ttlSeconds: r.config.accessTokenTtlSeconds, clock: r.clock }),
   passwords: r.passwords,
-  opaqueTokens: randomOpaqueTokens(),
+  opaqueTokens: randomOpaqueTokens({ successorKey: deriveKey(r.secrets.jwtSecret, 'refresh-successor') }),
   signer: hmacLinkSigner({ keys: r.secrets.linkKeys }),
   cursors: hmacCursorSealer({ key: deriveKey(r.secrets.jwtSecret, 'page-cursor') }),
   clock: r.clock,

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either'
-import { characterCount, CONTROL_CHARS } from './codecs'
+import { characterCount, CONTROL_CHARS, isStorableText, UNSTORABLE_TEXT_MESSAGE } from './codecs'
 import type { InvalidImageName } from './errors'
 
 export type ImageFormat = 'jpeg' | 'png'
@@ -48,6 +48,7 @@ export const decideImageName = (
   const isGiven = given !== undefined && given.trim() !== ''
   const trimmed = (isGiven ? given : stripExtension(fileName ?? '')).trim()
   const name = isGiven ? trimmed : characters(trimmed).slice(0, NAME_MAX).join('').trim()
+  if (!isStorableText(name)) return E.left({ _tag: 'InvalidImageName', reason: `name ${UNSTORABLE_TEXT_MESSAGE}` })
   if (CONTROL_CHARS.test(name)) return E.left({ _tag: 'InvalidImageName', reason: 'name must not contain control characters' })
   if (characterCount(name) > NAME_MAX) return E.left({ _tag: 'InvalidImageName', reason: `name must be at most ${NAME_MAX} characters` })
   // A file called ".png" or an unnamed blob still deserves a name a person can read.

@@ -1,5 +1,6 @@
 import * as O from 'fp-ts/Option'
 import * as t from 'io-ts'
+import { DatabaseText } from './codecs'
 import { isUuid } from './ids'
 
 export const LIMIT_DEFAULT = 20
@@ -24,7 +25,7 @@ export const PageQuery = t.exact(
   t.partial({
     limit: queryInt('limit', 1, LIMIT_MAX),
     offset: queryInt('offset', 0, 1_000_000_000),
-    cursor: t.string,
+    cursor: DatabaseText,
   }),
 )
 export type PageQuery = t.TypeOf<typeof PageQuery>

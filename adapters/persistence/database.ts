@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import knexFactory, { type Knex } from 'knex'
-import ClientPgLite from 'knex-pglite'
+import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
+import { lockPgliteDir } from './pglite-lock'
 
 export { migrateLatest, migrateRollback } from './migrate'
+export { DatabaseInUse } from './pglite-lock'
 
 export interface Database {
   readonly knex: Knex
@@ -31,9 +33,12 @@ export const postgresConfig = (url: string): Knex.Config => ({
   acquireConnectionTimeout: 10_000,
 })
 
+/** PGlite (a WebAssembly Postgres) loads when first asked for: a Postgres deployment never pays for it. */
+const pgliteClient = (): typeof ClientPgLite => require('knex-pglite')
+
 // knex-pglite pins its pool to one connection and refuses a pool setting.
 export const pgliteConfig = (dir: string | undefined): Knex.Config => ({
-  client: ClientPgLite,
+  client: pgliteClient(),
   connection: dir === undefined ? {} : { filename: dir },
 })
 
@@ -42,7 +47,7 @@ export const pgliteInstanceConfig = (pglite: object): Knex.Config => {
   // knex-pglite's documented escape hatch for a caller-built instance; knex's
   // connection types do not name the `pglite` key, so it rides on the pg shape.
   const connection: Knex.PgConnectionConfig & { readonly pglite: object } = { pglite }
-  return { client: ClientPgLite, connection: () => connection }
+  return { client: pgliteClient(), connection: () => connection }
 }
 
 export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database => ({
@@ -55,11 +60,13 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
 })
 
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
   if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
-  const db =
+  const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
       : databaseFromKnex(knexFactory(pgliteConfig(opts.pgliteDir)), 'pglite')
+  const db: Database = lock === undefined ? opened : { ...opened, close: async () => { try { await opened.close() } finally { lock.release() } } }
   try {
     await db.ping()
     if (opts.migrate === true) await migrateLatest(db.knex)

@@ -29,6 +29,12 @@ export interface PasswordHasher {
 /** Opaque random tokens (refresh tokens) and the digest under which they are stored. */
 export interface OpaqueTokens {
   generate(): { readonly token: string; readonly digest: string }
+  /**
+   * The token that succeeds `token` on rotation: as unguessable as a random one without
+   * the server's key, yet the same every time it is asked for, so two concurrent
+   * rotations of one token agree on their successor though only digests are stored.
+   */
+  successor(token: string): { readonly token: string; readonly digest: string }
   digest(token: string): string
 }
 
