@@ -4,6 +4,8 @@ import * as TE from 'fp-ts/TaskEither'
 import { deliverOriginal, deliverThumbnail, thumbnailEtag, type DeliveryDeps } from '../../../application/delivery'
 import { makeSingleFlight } from '../../../application/single-flight'
 import { makeThumbnailBytesCache } from '../../../adapters/cache'
+import { emptyMemoryStore } from '../../../adapters/memory/store'
+import { memoryRenderClaims } from '../../../adapters/memory/render-claims'
 import type { Image } from '../../../domain/image'
 import { countingBlobs } from '../../support/counting-blobs'
 
@@ -21,8 +23,7 @@ const setUp = () => {
     delivery: 'proxy',
     renderer: { render: () => TE.left({ _tag: 'RenderFailed', reason: 'not expected in this test', timedOut: false }) },
     renderOnce: makeSingleFlight(),
-    claims: { claim: () => TE.right(true), release: () => TE.right(undefined) },
-    clock: { now: () => new Date(0) },
+    claims: memoryRenderClaims(emptyMemoryStore()),
   }
   return { deps, originals, thumbnails }
 }
