@@ -2,7 +2,6 @@ import cors from '@koa/cors'
 import type Router from '@koa/router'
 import { Stream } from 'node:stream'
 import Koa, { type Context, type Next } from 'koa'
-import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
 import { httpMetrics, makeMetrics, type Metrics } from './metrics'
@@ -10,6 +9,7 @@ import { lingerOnUnreadBody } from './linger'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { helmetHeaders, securityHeaders } from './security-headers'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { docsRoutes } from './routes/docs'
@@ -86,14 +86,14 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
   koa.use(httpMetrics(metrics))
-  koa.use(helmet({
+  koa.use(securityHeaders(helmetHeaders({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is
     // not there, and browsers ignore COOP (with a console error): both only where the public URL is https.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: httpsPublic ? [] : null } },
     crossOriginOpenerPolicy: httpsPublic,
-  }))
+  })))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)
     koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))

@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 const BYTES = [1024, 16 * 1024, 128 * 1024, 512 * 1024, 1024 ** 2, 4 * 1024 ** 2, 16 * 1024 ** 2, 64 * 1024 ** 2]
 
+export interface LookupCounts { readonly hits: number; readonly misses: number }
+
 /**
  * Every instrument imgtier exports, in one registry per instance (so several instances
  * in one process, as in tests, never share counters). Labels are small closed sets:
@@ -10,6 +12,8 @@ const BYTES = [1024, 16 * 1024, 128 * 1024, 512 * 1024, 1024 ** 2, 4 * 1024 ** 2
  */
 export const makeMetrics = () => {
   const registry = new Registry()
+  // Caches that keep their own hit/miss counts (the in-memory thumbnail cache): read at each scrape.
+  const memoryCaches: { readonly stats: () => LookupCounts; seen: LookupCounts }[] = []
   collectDefaultMetrics({ register: registry, prefix: 'imgtier_' })
   const registers = [registry]
   return {
@@ -29,6 +33,15 @@ export const makeMetrics = () => {
     cacheLookups: new Counter({
       name: 'imgtier_thumbnail_cache_lookups_total', help: 'Thumbnail cache lookups by cache (memory, storage) and result (hit, miss)',
       labelNames: ['cache', 'result'], registers,
+      collect() {
+        // Counted by the cache itself; added here as what moved since the last scrape.
+        for (const cache of memoryCaches) {
+          const now = cache.stats()
+          if (now.hits > cache.seen.hits) this.inc({ cache: 'memory', result: 'hit' }, now.hits - cache.seen.hits)
+          if (now.misses > cache.seen.misses) this.inc({ cache: 'memory', result: 'miss' }, now.misses - cache.seen.misses)
+          cache.seen = { hits: now.hits, misses: now.misses }
+        }
+      },
     }),
     storageDuration: new Histogram({
       name: 'imgtier_storage_operation_duration_seconds', help: 'Blob storage operation latency by store, operation and outcome',
@@ -50,6 +63,8 @@ export const makeMetrics = () => {
       name: 'imgtier_uploads_total', help: 'Uploads judged, by outcome (ok or the problem code)',
       labelNames: ['outcome'], registers,
     }),
+    /** Reports a memory cache's own hit and miss counts as `cache="memory"` lookups. */
+    watchMemoryCache: (stats: () => LookupCounts): void => { memoryCaches.push({ stats, seen: { hits: 0, misses: 0 } }) },
     uploadBytes: new Histogram({
       name: 'imgtier_upload_bytes', help: 'Size of uploaded files, by outcome',
       labelNames: ['outcome'], buckets: BYTES, registers,

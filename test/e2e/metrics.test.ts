@@ -67,6 +67,7 @@ for (const backend of E2E_BACKENDS) {
         renderTimes: ['imgtier_thumbnail_render_duration_seconds_count', { renderer, outcome: 'ok' }],
         misses: ['imgtier_thumbnail_cache_lookups_total', { result: 'miss' }],
         hits: ['imgtier_thumbnail_cache_lookups_total', { result: 'hit' }],
+        memoryHits: ['imgtier_thumbnail_cache_lookups_total', { cache: 'memory', result: 'hit' }],
         lambda: ['imgtier_lambda_invoke_duration_seconds_count', { outcome: 'ok' }],
       } satisfies Record<string, [string, Record<string, string>]>
       const first = await moved(async () => { expect((await api.get(`/images/${id}/thumbnails/200`, user.token)).status).to.equal(200) }, probes)
@@ -77,6 +78,7 @@ for (const backend of E2E_BACKENDS) {
       const second = await moved(async () => { expect((await api.get(`/images/${id}/thumbnails/200`, user.token)).status).to.equal(200) }, probes)
       expect(second).to.include({ renders: 0, misses: 0, lambda: 0 })
       expect(second.hits).to.equal(1)
+      expect(second.memoryHits, 'the in-memory thumbnail cache answered').to.equal(1)
     })
 
     it('counts link opens by outcome: ok, invalid, expired, revoked, not_found', async () => {
