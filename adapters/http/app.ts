@@ -11,6 +11,7 @@ import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
+import { consoleRoutes } from './routes/console'
 import { imageRoutes } from './routes/images'
 import { linkRoutes } from './routes/links'
 import { meRoutes } from './routes/me'
@@ -72,6 +73,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     imageRoutes(api, settings, limit),
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
+    consoleRoutes(),
   ]
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(async (ctx, next) => {

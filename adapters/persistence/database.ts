@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import knexFactory, { type Knex } from 'knex'
-import ClientPgLite from 'knex-pglite'
+import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
 
 export { migrateLatest, migrateRollback } from './migrate'
@@ -31,9 +31,12 @@ export const postgresConfig = (url: string): Knex.Config => ({
   acquireConnectionTimeout: 10_000,
 })
 
+/** PGlite (a WebAssembly Postgres) loads when first asked for: a Postgres deployment never pays for it. */
+const pgliteClient = (): typeof ClientPgLite => require('knex-pglite')
+
 // knex-pglite pins its pool to one connection and refuses a pool setting.
 export const pgliteConfig = (dir: string | undefined): Knex.Config => ({
-  client: ClientPgLite,
+  client: pgliteClient(),
   connection: dir === undefined ? {} : { filename: dir },
 })
 
@@ -42,7 +45,7 @@ export const pgliteInstanceConfig = (pglite: object): Knex.Config => {
   // knex-pglite's documented escape hatch for a caller-built instance; knex's
   // connection types do not name the `pglite` key, so it rides on the pg shape.
   const connection: Knex.PgConnectionConfig & { readonly pglite: object } = { pglite }
-  return { client: ClientPgLite, connection: () => connection }
+  return { client: pgliteClient(), connection: () => connection }
 }
 
 export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database => ({
