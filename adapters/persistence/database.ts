@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs'
 import knexFactory, { type Knex } from 'knex'
 import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
+import { lockPgliteDir } from './pglite-lock'
 
 export { migrateLatest, migrateRollback } from './migrate'
+export { DatabaseInUse } from './pglite-lock'
 
 export interface Database {
   readonly knex: Knex
@@ -58,11 +60,13 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
 })
 
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
   if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
-  const db =
+  const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
       : databaseFromKnex(knexFactory(pgliteConfig(opts.pgliteDir)), 'pglite')
+  const db: Database = lock === undefined ? opened : { ...opened, close: async () => { try { await opened.close() } finally { lock.release() } } }
   try {
     await db.ping()
     if (opts.migrate === true) await migrateLatest(db.knex)
