@@ -126,7 +126,7 @@ for (const db of databases) {
     }
     /** What an operator does after a crash: reconcile (nothing waits on its grace), then start again. */
     const recover = async () => {
-      const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'reconcile', '--', '--grace-minutes', '0'], {
+      const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'reconcile', '--', '--grace-minutes', '0', '--json'], {
         cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000,
       })
       await proc?.dispose()
