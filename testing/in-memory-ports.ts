@@ -27,8 +27,8 @@ export const TEST_START = new Date('2026-01-15T12:00:00.000Z')
  * and scrypt at a cheap cost.
  */
 export const inMemoryPorts = (opts: { readonly start?: Date } = {}): InMemoryPorts => {
-  const repositories = memoryRepositories()
   const clock = fixedClock(opts.start ?? TEST_START)
+  const repositories = memoryRepositories({ clock })
   const originals = memoryBlobStorage()
   const thumbnails = memoryBlobStorage()
   return {

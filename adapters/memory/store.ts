@@ -15,7 +15,7 @@ export interface MemoryStore {
   readonly users: Map<string, User>
   readonly images: Map<string, { readonly image: Image; readonly deletingSince?: Date }>
   readonly refreshTokens: Map<string, RefreshTokenRecord>
-  /** `${imageId}:${height}` → when it was claimed. */
+  /** `${imageId}:${height}` → until when the claim holds. */
   readonly claims: Map<string, Date>
 }
 
