@@ -88,4 +88,18 @@ describe('the packed package, used by a strict TypeScript consumer', function ()
     const out = JSON.parse(run(process.execPath, ['dist/core.js'], consumer())) as unknown
     expect(out).to.deep.equal({ image: { name: 'cat', width: 640, height: 480 }, thumbnail: 'Bytes', opened: 'Bytes', forged: 'LinkInvalid' })
   })
+
+  it('(c) its imgtier command runs the compiled CLI (no TypeScript sources ship): help, then a real command', () => {
+    const bin = path.join(consumer(), 'node_modules', 'imgtier', 'bin', 'imgtier.js')
+    expect(run(process.execPath, [bin, '--help'], consumer())).to.match(/^Usage: imgtier /m).and.to.match(/thumbnails/)
+    const data = mkdtempSync(path.join(tmpdir(), 'imgtier-consumer-cli-'))
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, IMGTIER_DATA_DIR: data, LOG_LEVEL: 'silent' }
+      delete env.DATABASE_URL
+      const tiers = execFileSync(process.execPath, [bin, 'tiers', 'list', '--json'], { cwd: consumer(), env, encoding: 'utf8' })
+      expect((JSON.parse(tiers) as { name: string }[]).map((t) => t.name)).to.include.members(['Basic', 'Premium', 'Enterprise'])
+    } finally {
+      rmSync(data, { recursive: true, force: true })
+    }
+  })
 })
