@@ -193,6 +193,7 @@ export async function renderRows(opts: RenderBenchOptions = {}): Promise<BenchRo
       bare.push(await timed(() => bareRender(photo)))
       ours.push(await firstRender(s, fresh(), 200))
     }
+    log(`first render samples (ms): ours ${ours.map((x) => x.toFixed(0)).join(" ")}; bare ${bare.map((x) => x.toFixed(0)).join(" ")}`)
     rows.push(row('first render 1920×1080 JPEG → 200 px (p50)', 'ms', median(ours), { name: 'bare sharp, same bytes', value: median(bare) }, '≤ 1.5'))
 
     // One render in flight, then two.
@@ -204,6 +205,7 @@ export async function renderRows(opts: RenderBenchOptions = {}): Promise<BenchRo
     // Memory: 6000×4000 originals rendered two at a time (200 and 400 px of each).
     const bigIds = [await upload(s, big), await upload(s, big), await upload(s, big)]
     const jobs = bigIds.flatMap((id) => [200, 400].map((h) => () => firstRender(s, id, h)))
+    log(`RSS before the 6000×4000 renders: ${(process.memoryUsage.rss() / MB).toFixed(0)} MB`)
     const peak = await peakRss(() => throughput(jobs.length, 2, (i) => jobs[i]?.() ?? Promise.resolve()))
     rows.push(row('peak RSS, 6000×4000 renders 2 in flight', 'MB', peak, { name: 'target', value: 300 }, '≤ 1'))
 
