@@ -26,6 +26,8 @@ export interface HttpDeps {
   readonly api: UseCases
   readonly settings: HttpSettings
   readonly readiness: readonly ReadinessCheck[]
+  /** True once the server drains (shutdown): readiness fails at once, whatever the checks say. */
+  readonly draining?: () => boolean
   readonly logger: Logger
   /** Absent: no rate limits (IMGTIER_RATE_LIMITS=off). */
   readonly rateLimiters?: RateLimiters

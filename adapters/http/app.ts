@@ -67,7 +67,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   const metrics = makeMetrics()
   const limit = rateLimit(deps.rateLimiters)
   const routers = [
-    opsRoutes({ readiness: deps.readiness, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
+    opsRoutes({ readiness: deps.readiness, draining: deps.draining, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
     authRoutes(api, settings, limit),
     meRoutes(api, limit),
     imageRoutes(api, settings, limit),

@@ -95,6 +95,8 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     IMGTIER_JWT_SECRET: randomBytes(32).toString('base64url'),
     IMGTIER_LINK_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
     IMGTIER_RATE_LIMITS: 'off',
+    // close() drains: a test that leaves a request hanging should not wait the production 25 s.
+    IMGTIER_SHUTDOWN_GRACE_MS: '2000',
     LOG_LEVEL: 'silent',
     ...(aws?.env ?? {}),
     ...(opts.env ?? {}),

@@ -16,7 +16,7 @@ const sameSecret = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-export const opsRoutes = (opts: { readiness: readonly ReadinessCheck[]; metrics: Metrics; metricsToken?: string; publicUrl: string }): Router => {
+export const opsRoutes = (opts: { readiness: readonly ReadinessCheck[]; draining?: () => boolean; metrics: Metrics; metricsToken?: string; publicUrl: string }): Router => {
   const router = new Router()
 
   router.get('/healthz', (ctx) => {
@@ -26,6 +26,8 @@ export const opsRoutes = (opts: { readiness: readonly ReadinessCheck[]; metrics:
 
   router.get('/readyz', async (ctx) => {
     ctx.set('Cache-Control', 'no-store')
+    // A draining instance is leaving: the load balancer must stop sending at once.
+    if (opts.draining?.()) return sendProblem(ctx, problem(503, 'not_ready', 'Not ready', 'Shutting down.'))
     const results = await Promise.all(opts.readiness.map(async ({ name, check }) => {
       try {
         await withTimeout(check(), READY_TIMEOUT_MS)
