@@ -7,6 +7,7 @@ import type { EnsureAdminResult } from '../application/use-cases/ensure-admin'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
 import { drainable, type Drainable } from '../adapters/http/drain'
 import type { Database } from '../adapters/persistence'
+import type { Caches } from './caches'
 import type { Config } from './config'
 import { createCore } from './core'
 import { makeRateLimiters } from './rate-limits'
@@ -22,6 +23,8 @@ export interface Imgtier {
   readonly database: Database
   readonly logger: Logger
   readonly admin: EnsureAdminResult
+  /** Hot-path caches: their stats (for metrics) and the invalidation listener. */
+  readonly caches: Caches
   /** Finishes deletions whose blob removal failed (also run at start and every minute). */
   purgeDeletedImages(): Promise<PurgeReport>
   /** Starts listening; resolves with the bound server (port 0 picks a free one). */
@@ -59,7 +62,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
       ],
     })
     return {
-      config, http, api, deps, database, logger, admin,
+      config, http, api, deps, database, logger, admin, caches: core.resources.caches,
       purgeDeletedImages: core.purgeDeletedImages,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
         const { headersMs, requestMs } = config.timeouts

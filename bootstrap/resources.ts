@@ -8,8 +8,10 @@ import {
   objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
   type Database,
 } from '../adapters/persistence'
+import { cachingImageRepository, cachingRefreshTokenRepository, cachingTierRepository, cachingUserRepository } from '../adapters/cache'
 import { cryptoHasher, cryptoIdGenerator, systemClock } from '../adapters/runtime'
 import { sharpImageInspector } from '../adapters/thumbnails/sharp-image-inspector'
+import { makeCaches, type CacheOverrides, type Caches } from './caches'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
 import { openDatabaseAtStart, openStorageAtStart } from './start-backends'
@@ -25,6 +27,7 @@ export interface Overrides {
   readonly wrapRenderer?: (renderer: ThumbnailRenderer) => ThumbnailRenderer
   readonly passwords?: PasswordHasher
   readonly logger?: Logger
+  readonly caches?: CacheOverrides
 }
 
 /** What start-up built before the ports: resources that need I/O to exist. */
@@ -38,6 +41,8 @@ export interface Resources {
   readonly renderer: ThumbnailRenderer
   readonly passwords: PasswordHasher
   readonly secrets: { readonly jwtSecret: string; readonly linkKeys: readonly LinkKey[] }
+  /** Hot-path caches: the repositories and the thumbnail store read through them (bootstrap/caches.ts). */
+  readonly caches: Caches
 }
 
 /**
@@ -46,13 +51,13 @@ export interface Resources {
  * (test/types/wiring.ts proves it).
  */
 export const portsOf = (r: Resources): Ports => ({
-  tiers: objectionTierRepository(r.database.knex),
-  users: objectionUserRepository(r.database.knex),
-  images: objectionImageRepository(r.database.knex),
-  refreshTokens: objectionRefreshTokenRepository(r.database.knex),
+  tiers: cachingTierRepository(objectionTierRepository(r.database.knex), r.caches.hot),
+  users: cachingUserRepository(objectionUserRepository(r.database.knex), r.caches.hot),
+  images: cachingImageRepository(objectionImageRepository(r.database.knex), r.caches.hot),
+  refreshTokens: cachingRefreshTokenRepository(objectionRefreshTokenRepository(r.database.knex), r.caches.hot),
   claims: objectionRenderClaims(r.database.knex),
   originals: r.originals,
-  thumbnails: r.thumbnails,
+  thumbnails: r.caches.thumbnailBytes.wrap(r.thumbnails),
   inspector: sharpImageInspector(),
   renderer: r.renderer,
   accessTokens: jwtAccessTokens({ secret: r.secrets.jwtSecret, ttlSeconds: r.config.accessTokenTtlSeconds, clock: r.clock }),
@@ -83,10 +88,12 @@ export const openResources = async (config: Config, overrides: Overrides, cleanu
   if (!overrides.database) cleanups.push(() => database.close())
   const storage = overrides.storage ?? await openStorageAtStart(config, logger)
   const renderer = makeRenderer(config, storage)
+  const caches = makeCaches(config, database, logger, overrides.caches)
+  cleanups.push(() => caches.close())
   // Whatever is not configured comes from the generated development secrets.
   const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
   return {
-    config, logger, database, ...storage,
+    config, logger, database, ...storage, caches,
     clock: overrides.clock ?? systemClock(),
     renderer: overrides.wrapRenderer ? overrides.wrapRenderer(renderer) : renderer,
     passwords: overrides.passwords ?? scryptPasswordHasher(),

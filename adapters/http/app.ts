@@ -3,12 +3,12 @@ import type Router from '@koa/router'
 import { randomUUID } from 'node:crypto'
 import { Stream } from 'node:stream'
 import Koa, { type Context, type Next } from 'koa'
-import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
 import { makeMetrics, type Metrics } from './metrics'
 import { lingerOnUnreadBody } from './linger'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
+import { helmetHeaders, securityHeaders } from './security-headers'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { consoleRoutes } from './routes/console'
@@ -90,10 +90,10 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
   koa.use(metrics.middleware)
-  koa.use(helmet({
+  koa.use(securityHeaders(helmetHeaders({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
-  }))
+  })))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)
     koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))

@@ -11,6 +11,7 @@ import type { ThumbnailRenderer } from '../../application/ports/blobs'
 import { scryptPasswordHasher } from '../../adapters/auth'
 import type { Database } from '../../adapters/persistence'
 import { fixedClock, type FixedClock } from '../../adapters/runtime'
+import type { CacheOverrides } from '../../bootstrap/caches'
 import { loadConfig } from '../../bootstrap/config'
 import { createImgtier, type Imgtier } from '../../bootstrap/imgtier'
 import { handlerFromEnv } from '../../lambda/handler'
@@ -52,6 +53,8 @@ export interface TestServerOptions {
   readonly publicHost?: string
   /** Where the server logs (silent by default, or TEST_LOG_LEVEL): tests that read the log pass their own. */
   readonly logger?: pino.Logger
+  /** Cache knobs no environment variable sets (how long a lost listener stays away). */
+  readonly caches?: CacheOverrides
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
@@ -113,6 +116,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
     logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...(opts.caches ? { caches: opts.caches } : {}),
   })
   await imgtier.listen(port, '127.0.0.1')
   return {
