@@ -2,7 +2,7 @@ import type { DeliveryMode } from './delivery'
 import type { ImageInspector, OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from './ports/blobs'
 import type { ImageRepository, RefreshTokenRepository, RenderClaims, TierRepository, UserRepository } from './ports/repositories'
 import type { Clock, Hasher, IdGenerator } from './ports/runtime'
-import type { AccessTokens, LinkSigner, OpaqueTokens, PasswordHasher } from './ports/security'
+import type { AccessTokens, CursorSealer, LinkSigner, OpaqueTokens, PasswordHasher } from './ports/security'
 import type { RenderSingleFlight } from './render-once'
 import { makeSingleFlight } from './single-flight'
 import { authenticate } from './use-cases/authenticate'
@@ -34,6 +34,7 @@ export interface Ports {
   readonly passwords: PasswordHasher
   readonly opaqueTokens: OpaqueTokens
   readonly signer: LinkSigner
+  readonly cursors: CursorSealer
   readonly clock: Clock
   readonly ids: IdGenerator
   readonly hasher: Hasher

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { useCaseDeps, type Ports, type UseCaseDeps, type UseCases, type UseCaseSettings } from '../application/bound-use-cases'
 import type { PurgeReport } from '../application/use-cases/delete-image'
 import { ensureAdmin, type EnsureAdminResult } from '../application/use-cases/ensure-admin'
+import { removeStaleTemporaries } from '../application/use-cases/reconcile-blobs'
 import type { Database } from '../adapters/persistence'
 import type { Config } from './config'
 import { buildContainer, DEPS, resolve, USE_CASES } from './container'
@@ -11,7 +12,10 @@ import type { Overrides, Resources } from './resources'
 
 /** What runs besides the use-cases: nothing unless asked. */
 export interface CoreOptions {
-  /** Finish deletions whose blob removal failed, once at start and then every minute. */
+  /**
+   * Finish deletions whose blob removal failed, once at start and then every minute; and
+   * remove, at start, the partial files a crash left mid-write.
+   */
   readonly purgeSweep?: boolean
 }
 
@@ -46,6 +50,13 @@ export interface ConfiguredCore extends Core {
   readonly resources: Resources
   /** Present when `ensureAdmin` was asked for. */
   readonly admin?: EnsureAdminResult
+}
+
+/** Partial files a crash left mid-write (kill -9 during uploads) go at start; reconcile removes younger ones. */
+const sweepTemporaries = async (deps: UseCaseDeps, logger: Logger | undefined): Promise<void> => {
+  const removed = await removeStaleTemporaries(deps)()()
+  if (E.isLeft(removed)) logger?.warn({ what: removed.left.what }, 'removing partial files at start failed; npm run reconcile removes them')
+  else if (removed.right > 0) logger?.info({ removed: removed.right }, 'removed partial files left by an interrupted write')
 }
 
 const PURGE_BATCH = 100
@@ -88,6 +99,7 @@ const assemble = async (
   }
   if (options.purgeSweep) {
     await purge().catch((err: unknown) => logger?.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
+    await sweepTemporaries(deps, logger)
     const sweep = setInterval(() => { purge().catch((err: unknown) => logger?.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
     sweep.unref()
     cleanups.push(async () => clearInterval(sweep))

@@ -1,4 +1,7 @@
 import * as E from 'fp-ts/Either'
+import { existsSync } from 'node:fs'
+import * as path from 'node:path'
+import { CONSOLE_DIR } from '../adapters/http/routes/console'
 import { loadConfig } from './config'
 import { createImgtier } from './imgtier'
 
@@ -20,6 +23,9 @@ const main = async (): Promise<void> => {
   const server = await imgtier.listen()
   const address = server.address()
   const where = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)
+  // For the person who just ran `npm start`: where to point a browser.
+  const built = existsSync(path.join(CONSOLE_DIR, 'index.html'))
+  console.log(`imgtier: web console at ${config.right.publicUrl}/console${built ? '' : ' (not built yet: run npm run build:console)'}`)
   logger.info({ listen: where, publicUrl: config.right.publicUrl, database: imgtier.database.kind, storage: config.right.storage }, 'imgtier listening')
 
   let stopping = false

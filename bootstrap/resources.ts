@@ -1,19 +1,19 @@
-import path from 'node:path'
 import pino, { type Logger } from 'pino'
 import type { Ports, UseCaseSettings } from '../application/bound-use-cases'
 import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
 import type { Clock } from '../application/ports/runtime'
 import type { PasswordHasher } from '../application/ports/security'
-import { hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher, type LinkKey } from '../adapters/auth'
+import { deriveKey, hmacCursorSealer, hmacLinkSigner, jwtAccessTokens, randomOpaqueTokens, scryptPasswordHasher, type LinkKey } from '../adapters/auth'
 import {
   objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
-  openDatabase, type Database,
+  type Database,
 } from '../adapters/persistence'
 import { cryptoHasher, cryptoIdGenerator, systemClock } from '../adapters/runtime'
 import { sharpImageInspector } from '../adapters/thumbnails/sharp-image-inspector'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
-import { makeRenderer, makeStorage } from './storage'
+import { openDatabaseAtStart, openStorageAtStart } from './start-backends'
+import { makeRenderer } from './storage'
 
 /** What tests and embedders may replace; everything else comes from the config. */
 export interface Overrides {
@@ -57,8 +57,9 @@ export const portsOf = (r: Resources): Ports => ({
   renderer: r.renderer,
   accessTokens: jwtAccessTokens({ secret: r.secrets.jwtSecret, ttlSeconds: r.config.accessTokenTtlSeconds, clock: r.clock }),
   passwords: r.passwords,
-  opaqueTokens: randomOpaqueTokens(),
+  opaqueTokens: randomOpaqueTokens({ successorKey: deriveKey(r.secrets.jwtSecret, 'refresh-successor') }),
   signer: hmacLinkSigner({ keys: r.secrets.linkKeys }),
+  cursors: hmacCursorSealer({ key: deriveKey(r.secrets.jwtSecret, 'page-cursor') }),
   clock: r.clock,
   ids: cryptoIdGenerator(),
   hasher: cryptoHasher(),
@@ -77,13 +78,10 @@ export const settingsOf = (config: Config): UseCaseSettings => ({
  */
 export const openResources = async (config: Config, overrides: Overrides, cleanups: (() => Promise<void>)[]): Promise<Resources> => {
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
-  const database = overrides.database ?? await openDatabase({
-    url: config.databaseUrl,
-    pgliteDir: path.join(config.dataDir, 'pglite'),
-    migrate: config.migrateOnStart,
-  })
+  // Both wait a bounded time for a backend that is still coming up, and name it if it never does.
+  const database = overrides.database ?? await openDatabaseAtStart(config, logger)
   if (!overrides.database) cleanups.push(() => database.close())
-  const storage = overrides.storage ?? await makeStorage(config, logger)
+  const storage = overrides.storage ?? await openStorageAtStart(config, logger)
   const renderer = makeRenderer(config, storage)
   // Whatever is not configured comes from the generated development secrets.
   const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined

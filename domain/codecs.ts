@@ -12,15 +12,47 @@ export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]
     t.identity,
   )
 
-/** A string whose length (after trimming) is within [min, max]; yields the trimmed string. */
+/**
+ * U+0000 (a Postgres text value cannot hold it) or a UTF-16 surrogate without its pair
+ * (no UTF-8 encoding: drivers silently replace it). Either would reach the database as an
+ * error or as different text, so no string with one gets past the edge.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s)
+
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surrogates'
+
+/**
+ * Text the database stores as it is. Every codec of client text that reaches the database
+ * (names, usernames, passwords, tokens, cursors) builds on this one.
+ */
+export const DatabaseText = new t.Type<string, string, unknown>(
+  'DatabaseText',
+  (u): u is string => typeof u === 'string' && isStorableText(u),
+  (u, c) => (typeof u !== 'string' ? t.failure(u, c, 'must be a string') : isStorableText(u) ? t.success(u) : t.failure(u, c, UNSTORABLE_TEXT_MESSAGE)),
+  t.identity,
+)
+
+/** Length in characters as the database counts them (code points): an emoji is one, not two UTF-16 units. */
+export const characterCount = (s: string): number => {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** A string whose length (after trimming, in code points) is within [min, max]; yields the trimmed string. */
 export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) =>
   new t.Type<string, string, unknown>(
     name,
-    (u): u is string => typeof u === 'string' && u.trim().length >= min && u.trim().length <= max,
+    (u): u is string => DatabaseText.is(u) && characterCount(u.trim()) >= min && characterCount(u.trim()) <= max,
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, 'must be a string')
+      if (!isStorableText(u)) return t.failure(u, c, UNSTORABLE_TEXT_MESSAGE)
       const s = u.trim()
-      return s.length >= min && s.length <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
+      const n = characterCount(s)
+      return n >= min && n <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
     },
     t.identity,
   )
@@ -29,11 +61,13 @@ export const trimmedString = (min: number, max: number, name = `String[${min}..$
 export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) =>
   new t.Type<string, string, unknown>(
     name,
-    (u): u is string => typeof u === 'string' && u.length >= min && u.length <= max,
+    (u): u is string => DatabaseText.is(u) && u.length >= min && u.length <= max,
     (u, c) =>
-      typeof u === 'string' && u.length >= min && u.length <= max
-        ? t.success(u)
-        : t.failure(u, c, `must be a string of ${min} to ${max} characters`),
+      typeof u === 'string' && !isStorableText(u)
+        ? t.failure(u, c, UNSTORABLE_TEXT_MESSAGE)
+        : typeof u === 'string' && u.length >= min && u.length <= max
+          ? t.success(u)
+          : t.failure(u, c, `must be a string of ${min} to ${max} characters`),
     t.identity,
   )
 

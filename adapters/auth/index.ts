@@ -3,3 +3,5 @@ export { DEFAULT_SCRYPT_COST, scryptPasswordHasher, type ScryptCost } from './sc
 export { randomOpaqueTokens } from './opaque-tokens'
 export { hmacLinkSigner } from './hmac-link-signer'
 export { LinkKeysFromString, linkKeyProblems, parseLinkKeys, type LinkKey } from './link-keys'
+export { hmacCursorSealer } from './hmac-cursor-sealer'
+export { deriveKey, type KeyPurpose } from './derived-keys'

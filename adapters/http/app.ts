@@ -6,10 +6,12 @@ import Koa, { type Context, type Next } from 'koa'
 import helmet from 'koa-helmet'
 import type { HttpDeps } from './api'
 import { makeMetrics, type Metrics } from './metrics'
+import { lingerOnUnreadBody } from './linger'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
+import { consoleRoutes } from './routes/console'
 import { imageRoutes } from './routes/images'
 import { linkRoutes } from './routes/links'
 import { meRoutes } from './routes/me'
@@ -71,6 +73,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     imageRoutes(api, settings, limit),
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
+    consoleRoutes(),
   ]
   const koa = new Koa({ proxy: settings.trustProxy })
   koa.use(async (ctx, next) => {
@@ -83,6 +86,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'info' : 'debug'
     ctx.state.log[level]({ method: ctx.method, route: ctx._matchedRoute ?? ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request')
   })
+  koa.use(lingerOnUnreadBody)
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
   koa.use(metrics.middleware)

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import type { Context, Next } from 'koa'
 import { koaBody } from 'koa-body'
+import { decodingProblem, JSON_CODINGS, unacceptedCoding, UPLOAD_CODINGS } from './content-encoding'
 import { invalidRequest, problem, problemOf, sendProblem, type Problem } from './problem'
 
 const JSON_LIMIT_BYTES = 64 * 1024
@@ -23,23 +24,27 @@ const parserProblem = (err: unknown, maxUploadBytes?: number): Problem | undefin
   return undefined
 }
 
-const guard = (parse: (ctx: Context, next: Next) => Promise<unknown>, maxUploadBytes?: number) =>
+/**
+ * Runs a body parser and answers its refusals as problems. A refused body's rest is read
+ * and discarded after the answer (linger.ts), so the client sees the answer, not a reset.
+ */
+const guard = (parse: (ctx: Context, next: Next) => Promise<unknown>, codings: readonly string[], maxUploadBytes?: number) =>
   async (ctx: Context, next: Next): Promise<void> => {
+    const unaccepted = unacceptedCoding(ctx, codings)
+    if (unaccepted) return sendProblem(ctx, unaccepted)
     let parsed = false
     try {
       await parse(ctx, async () => { parsed = true })
     } catch (err) {
-      const prob = parserProblem(err, maxUploadBytes)
+      const prob = decodingProblem(ctx, err) ?? parserProblem(err, maxUploadBytes)
       if (!prob) throw err
-      // The rest of a refused body is not worth reading; close the connection after answering.
-      ctx.set('Connection', 'close')
       return sendProblem(ctx, prob)
     }
     if (parsed) await next()
   }
 
 /** JSON bodies (64 KiB at most), parsed only after authentication has passed. */
-export const jsonBody = guard(parseJson)
+export const jsonBody = guard(parseJson, JSON_CODINGS)
 
 export const bodyOf = (ctx: Context): unknown => ctx.request.body
 
@@ -71,6 +76,7 @@ export const multipartImage = (maxUploadBytes: number) =>
         },
       },
     }),
+    UPLOAD_CODINGS,
     maxUploadBytes,
   )
 

@@ -48,7 +48,9 @@ export const problemOf = (e: AppError): Problem => {
     case 'FileTooLarge': return p(413, 'file_too_large', 'File too large', `The image must be at most ${e.maxBytes} bytes.`)
     case 'UnsupportedImageFormat':
       return p(415, 'unsupported_image_format', 'Unsupported image format', `Only JPEG and PNG images are accepted${e.detected && e.detected !== 'unknown' ? `; this looks like ${e.detected}` : ''}.`)
-    case 'ImageUnreadable': return p(422, 'image_unreadable', 'Image unreadable', `The image could not be decoded: ${e.reason}.`)
+    // e.reason is the decoder's own text: it goes to the log (respond.ts), never to the client.
+    case 'ImageUnreadable':
+      return p(422, 'image_unreadable', 'Image unreadable', 'The file starts like a JPEG or PNG image but cannot be decoded: it is truncated or corrupt.')
     case 'ImageTooManyPixels':
       return p(422, 'image_too_many_pixels', 'Too many pixels', `The image has ${e.pixels} pixels; at most ${e.maxPixels} are accepted.`)
     case 'InvalidImageName': return p(400, 'invalid_request', 'Invalid request', e.reason, { errors: [{ path: 'name', message: e.reason }] })

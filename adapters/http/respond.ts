@@ -10,10 +10,12 @@ export const respond = async <L extends AppError, A>(ctx: Context, task: TE.Task
   sendAppError(ctx, result.left)
 }
 
-/** Answers with the problem for an expected failure; server-side ones are logged with their cause. */
+/** Answers with the problem for an expected failure; server-side ones are logged with their cause, decoder refusals with its words. */
 export const sendAppError = (ctx: Context, error: AppError): void => {
   const prob = problemOf(error)
   if (isServerSide(prob)) ctx.state.log?.error({ err: describe(error) }, prob.code)
+  // What a library said about the client's input helps whoever reads the log; the client gets our words.
+  else if (error._tag === 'ImageUnreadable') ctx.state.log?.info({ reason: error.reason }, prob.code)
   sendProblem(ctx, prob)
 }
 

@@ -10,7 +10,8 @@ import { run } from './run'
 export const objectionRefreshTokenRepository = (knex: Knex): RefreshTokenRepository => ({
   insert: (record) =>
     run('insert refresh token', async () => {
-      await RefreshTokenRow.query(knex).insert(refreshTokenToRow(record))
+      // A successor is derived, not drawn: concurrent rotations of one token insert the same row.
+      await RefreshTokenRow.query(knex).insert(refreshTokenToRow(record)).onConflict('digest').ignore()
     }),
 
   find: (digest) =>

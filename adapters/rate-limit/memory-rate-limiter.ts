@@ -14,4 +14,5 @@ export const memoryRateLimiter = (rule: RateLimitRule & { readonly keyPrefix?: s
 export const unlimitedRateLimiter = (): RateLimiter => ({
   consume: async () => ({ allowed: true, limit: Number.MAX_SAFE_INTEGER, remaining: Number.MAX_SAFE_INTEGER, resetSeconds: 1 }),
   reset: async () => undefined,
+  reward: async () => undefined,
 })

@@ -18,6 +18,8 @@ export interface RateLimiter {
   consume(key: string, points?: number): Promise<RateLimitDecision>
   /** Forgets what the key spent (a successful login clears its failed attempts). */
   reset(key: string): Promise<void>
+  /** Gives back points spent on something that turned out not to count (a successful login). */
+  reward(key: string, points?: number): Promise<void>
 }
 
 export interface RateLimitRule {
@@ -57,5 +59,8 @@ export const fromFlexible = (limiter: RateLimiterAbstract, limit: number): RateL
   },
   reset: async (key) => {
     await limiter.delete(storeKey(key))
+  },
+  reward: async (key, points = 1) => {
+    await limiter.reward(storeKey(key), points)
   },
 })

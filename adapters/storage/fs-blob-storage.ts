@@ -18,6 +18,9 @@ const MAGIC = 'imgtier-blob/1 '
 /** A content type is short; the header line never needs more than this to be found. */
 const HEADER_MAX = 512
 const BLOB_SUFFIX = '@'
+/** A write in progress: `<blob file>.<12 hex>.tmp`, renamed onto the blob file when whole. */
+const TEMPORARY = /@\.[0-9a-f]{12}\.tmp$/
+const isBlobFile = (name: string): boolean => name.endsWith(BLOB_SUFFIX) && !name.slice(0, -1).includes(BLOB_SUFFIX)
 
 const hasCode = (e: unknown, ...codes: string[]): boolean =>
   e instanceof Error && 'code' in e && typeof e.code === 'string' && codes.includes(e.code)
@@ -53,8 +56,8 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     }
   }
 
-  /** Every blob file under `dir`, as paths relative to the root. */
-  const walk = async (dir: string): Promise<string[]> => {
+  /** Every file under `dir` whose name passes `wanted`, as paths relative to the root. */
+  const walk = async (dir: string, wanted: (name: string) => boolean = isBlobFile): Promise<string[]> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
       if (hasCode(e, 'ENOENT', 'ENOTDIR')) return []
       throw e
@@ -62,8 +65,8 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     const nested = await Promise.all(
       entries.map(async (e) => {
         const full = path.join(dir, e.name)
-        if (e.isDirectory()) return walk(full)
-        return e.isFile() && e.name.endsWith(BLOB_SUFFIX) && !e.name.slice(0, -1).includes(BLOB_SUFFIX) ? [path.relative(root, full)] : []
+        if (e.isDirectory()) return walk(full, wanted)
+        return e.isFile() && wanted(e.name) ? [path.relative(root, full)] : []
       }),
     )
     return nested.flat()
@@ -91,6 +94,20 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
   const remove = async (key: string): Promise<boolean> => {
     const file = fileOf(key)
     try {
+      await fs.unlink(file)
+    } catch (e) {
+      if (hasCode(e, 'ENOENT')) return false
+      throw e
+    }
+    await prune(path.dirname(file))
+    return true
+  }
+
+  /** Unlinks a temporary last written before `before`; one that is gone or fresh stays. */
+  const removeTemporary = async (relFile: string, before: Date): Promise<boolean> => {
+    const file = path.join(root, relFile)
+    try {
+      if ((await fs.stat(file)).mtime >= before) return false
       await fs.unlink(file)
     } catch (e) {
       if (hasCode(e, 'ENOENT')) return false
@@ -200,6 +217,13 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
       }),
 
     list: (prefix) => checked(prefixProblem(prefix), `fs list ${prefix}`, () => listKeys(prefix)),
+
+    removeTemporaries: (before) =>
+      checked(undefined, 'fs removeTemporaries', async () => {
+        const temporaries = await walk(root, (name) => TEMPORARY.test(name))
+        const removed = await Promise.all(temporaries.map((f) => removeTemporary(f, before)))
+        return removed.filter(Boolean).length
+      }),
 
     ping: () =>
       checked(undefined, 'fs ping', async () => {

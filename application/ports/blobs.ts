@@ -41,6 +41,12 @@ export interface BlobStorage {
    * (redirect delivery). Absent on stores that cannot (the filesystem).
    */
   readonly presignGet?: (key: string, expiresInSeconds: number, headers: PresignHeaders) => TE.TaskEither<Infra, string>
+  /**
+   * Removes the partial files a crash left mid-write, last written before `before`;
+   * returns how many. Absent on stores whose writes leave nothing behind (S3 puts
+   * are atomic).
+   */
+  readonly removeTemporaries?: (before: Date) => TE.TaskEither<Infra, number>
 }
 
 declare const storageRole: unique symbol

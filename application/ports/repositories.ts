@@ -100,6 +100,7 @@ export interface RefreshTokenRecord {
 }
 
 export interface RefreshTokenRepository {
+  /** Inserting a digest that exists already keeps the first record (two rotations deriving one successor). */
   insert(record: RefreshTokenRecord): TE.TaskEither<Infra, void>
   find(digest: string): TE.TaskEither<Infra, O.Option<RefreshTokenRecord>>
   /**

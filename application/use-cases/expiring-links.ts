@@ -53,7 +53,7 @@ export type OpenLinkError =
 
 export interface OpenedLink {
   readonly delivery: Delivery
-  /** Seconds until the link dies: no cache may keep the response longer. */
+  /** Whole seconds until the link dies (0 in its last second): no cache may keep the response longer. */
   readonly remainingSeconds: number
 }
 
@@ -81,8 +81,10 @@ export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; imag
         (): LinkRevoked => ({ _tag: 'LinkRevoked' }),
       ),
       TE.chainW(({ claims, image }) => {
-        const remainingSeconds = Math.max(1, Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000))
-        const req = { ifNoneMatch: cmd.ifNoneMatch, method: cmd.method ?? 'GET', maxSeconds: remainingSeconds }
+        // Whole seconds, rounded down: 0 in the last second, when nothing may cache it any more.
+        const remainingSeconds = Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000)
+        // A presigned URL needs at least one second (S3's minimum).
+        const req = { ifNoneMatch: cmd.ifNoneMatch, method: cmd.method ?? 'GET', maxSeconds: Math.max(1, remainingSeconds) }
         const delivery = claims.variant.kind === 'original'
           ? deliverOriginal(deps, image, req)
           : deliverThumbnail(deps, image, claims.variant.height, req)

@@ -1,10 +1,12 @@
 import { pipe } from 'fp-ts/function'
 import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
 import * as TE from 'fp-ts/TaskEither'
 import type { InfrastructureFailure, InvalidCursor } from '../../domain/errors'
 import type { Image } from '../../domain/image'
-import { LIMIT_DEFAULT, offsetPage, type Page } from '../../domain/page'
+import { keysetPositionFromText, keysetPositionToText, LIMIT_DEFAULT, offsetPage, type Page } from '../../domain/page'
 import type { ImageCursor, ImageRepository } from '../ports/repositories'
+import type { CursorSealer } from '../ports/security'
 
 export interface ListImagesCommand {
   readonly ownerId: string
@@ -17,16 +19,16 @@ export interface ListImagesCommand {
  * Newest first. With `offset` (or nothing) pages are offset windows; with `cursor`
  * they are keyset pages that stay stable while images are added or deleted.
  */
-export const listImages = (deps: { images: ImageRepository }) =>
+export const listImages = (deps: { images: ImageRepository; cursors: CursorSealer }) =>
   (cmd: ListImagesCommand): TE.TaskEither<InvalidCursor | InfrastructureFailure, Page<Image>> => {
     const limit = cmd.limit ?? LIMIT_DEFAULT
     if (cmd.cursor !== undefined) {
       return pipe(
-        TE.fromEither(decodeCursor(cmd.cursor)),
+        TE.fromEither(decodeCursor(deps.cursors, cmd.cursor)),
         TE.chainW((at) =>
           pipe(
             deps.images.listByOwnerKeyset(cmd.ownerId, { limit, [at.direction]: at.position }),
-            TE.map((found) => keysetPage(found, limit, at)),
+            TE.map((found) => keysetPage(deps.cursors, found, limit, at)),
           ),
         ),
       )
@@ -46,6 +48,7 @@ type Direction = 'after' | 'before'
 type KeysetStart = { readonly direction: Direction; readonly position?: ImageCursor }
 
 const keysetPage = (
+  cursors: CursorSealer,
   found: { count: number; results: readonly Image[]; hasMore: boolean },
   limit: number,
   at: KeysetStart,
@@ -59,21 +62,21 @@ const keysetPage = (
   return {
     count,
     results,
-    next: olderExist && last ? { limit, cursor: encodeCursor('after', last) } : undefined,
-    previous: newerExist && first ? { limit, cursor: encodeCursor('before', first) } : undefined,
+    next: olderExist && last ? { limit, cursor: encodeCursor(cursors, 'after', last) } : undefined,
+    previous: newerExist && first ? { limit, cursor: encodeCursor(cursors, 'before', first) } : undefined,
   }
 }
 
-/** Opaque to clients: base64url of direction, time and id. */
-export const encodeCursor = (direction: Direction, image: Pick<Image, 'createdAt' | 'id'>): string =>
-  Buffer.from(`${direction === 'after' ? 'a' : 'b'}|${image.createdAt.toISOString()}|${image.id}`).toString('base64url')
+/** Opaque to clients and sealed, so a client can hand back only positions it was given. */
+const encodeCursor = (cursors: CursorSealer, direction: Direction, image: Pick<Image, 'createdAt' | 'id'>): string =>
+  cursors.seal(keysetPositionToText({ direction, createdAt: image.createdAt, id: image.id }))
 
-const decodeCursor = (raw: string): E.Either<InvalidCursor, KeysetStart> => {
+const decodeCursor = (cursors: CursorSealer, raw: string): E.Either<InvalidCursor, KeysetStart> => {
   if (raw === FIRST_PAGE_CURSOR) return E.right({ direction: 'after' })
-  const [d, iso, id, ...rest] = Buffer.from(raw, 'base64url').toString('utf8').split('|')
-  const createdAt = new Date(iso ?? '')
-  const valid = rest.length === 0 && (d === 'a' || d === 'b') && !Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(id ?? '')
-  return valid && id !== undefined
-    ? E.right({ direction: d === 'a' ? 'after' : 'before', position: { createdAt, id } })
-    : E.left({ _tag: 'InvalidCursor' })
+  return pipe(
+    cursors.open(raw),
+    O.chain(keysetPositionFromText),
+    O.map(({ direction, createdAt, id }): KeysetStart => ({ direction, position: { createdAt, id } })),
+    E.fromOption((): InvalidCursor => ({ _tag: 'InvalidCursor' })),
+  )
 }

@@ -1,6 +1,7 @@
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as TE from 'fp-ts/TaskEither'
+import { isStorableText } from '../../domain/codecs'
 import type { InfrastructureFailure, InvalidCredentials } from '../../domain/errors'
 import type { UserRepository } from '../ports/repositories'
 import type { PasswordHasher } from '../ports/security'
@@ -18,7 +19,9 @@ export const login = (deps: SessionDeps & { users: UserRepository; passwords: Pa
   const decoyHash = () => (decoy ??= deps.passwords.hash('imgtier-decoy-password')())
 
   return (cmd: LoginCommand): TE.TaskEither<LoginError, Session> =>
-    pipe(
+    // No stored username or password holds U+0000 or a lone surrogate (the edge refuses
+    // them): such credentials match nobody, and must not reach the database.
+    !isStorableText(cmd.username) || !isStorableText(cmd.password) ? TE.left(invalid) : pipe(
       deps.users.findByUsername(cmd.username),
       TE.chainW(O.match(
         () => pipe(() => decoyHash().then((h) => deps.passwords.verify(cmd.password, h)()), TE.fromTask, TE.chainW(() => TE.left(invalid))),

@@ -26,10 +26,12 @@ export interface SessionDeps {
   readonly refreshTtlSeconds: number
 }
 
-/** Issues an access token and a refresh token in `familyId` (a new login starts a family). */
-export const startSession = (deps: SessionDeps, user: User, tier: Tier, familyId = deps.ids.uuid()) => {
+/**
+ * Issues an access token and a refresh token in `familyId` (a new login starts a family
+ * with a random token; a rotation passes the derived successor).
+ */
+export const startSession = (deps: SessionDeps, user: User, tier: Tier, familyId = deps.ids.uuid(), refresh = deps.opaqueTokens.generate()) => {
   const now = deps.clock.now()
-  const refresh = deps.opaqueTokens.generate()
   const access = deps.accessTokens.issue({ userId: user.id, role: user.role, sessionVersion: user.sessionVersion, sessionId: familyId })
   return pipe(
     deps.refreshTokens.insert({

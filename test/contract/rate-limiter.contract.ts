@@ -62,6 +62,18 @@ export const rateLimiterContract = (name: string, harness: MakeRateLimiterHarnes
       await limiter.reset(`never-used-${Math.random()}`) // resetting an unknown key is harmless
     })
 
+    it('takes back a point given back, and only on that key', async () => {
+      const limiter = await harnessOf(h).make({ points: 2, durationSeconds: 60 })
+      const [key, other] = [`reward-${Math.random()}`, `other-${Math.random()}`]
+      await limiter.consume(key)
+      await limiter.consume(key)
+      await limiter.consume(other)
+      await limiter.reward(key)
+      expect(await limiter.consume(key)).to.include({ allowed: true, remaining: 0 })
+      expect((await limiter.consume(key)).allowed).to.equal(false)
+      expect(await limiter.consume(other)).to.include({ allowed: true, remaining: 0 })
+    })
+
     it('spends several points at once, and refuses a spend larger than what is left', async () => {
       const limiter = await harnessOf(h).make({ points: 10, durationSeconds: 60 })
       const k = key('n')

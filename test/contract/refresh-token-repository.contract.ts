@@ -20,6 +20,14 @@ export const refreshTokenRepositoryContract = (name: string, makeHarness: MakeRe
       expect(await right(h.tokens.find('no-such-digest'))).to.deep.equal(O.none)
     })
 
+    it('keeps the first record when one digest is inserted again, even concurrently (a derived successor)', async () => {
+      const user = await aUserOnBasic(h)
+      const token = aRefreshToken(user.id, { createdAt: new Date('2025-01-02T03:04:05.678Z') })
+      await Promise.all([0, 1, 2].map(() => right(h.tokens.insert(token))))
+      await right(h.tokens.insert({ ...token, createdAt: new Date('2025-02-02T00:00:00.000Z') }))
+      expect(some(await right(h.tokens.find(token.digest)))).to.deep.equal(token)
+    })
+
     it('marks a token used once: a replay gets false', async () => {
       const user = await aUserOnBasic(h)
       const token = aRefreshToken(user.id)

@@ -46,6 +46,7 @@ describe('start-up on embedded defaults (the real process)', function () {
     const first = await start()
     const match = /created admin user "admin" with password: (\S+)/.exec(first.output())
     expect(match, first.output()).to.not.equal(null)
+    expect(first.output()).to.match(/imgtier: web console at http:\/\/localhost:\d+\/console/)
     const password = match?.[1] ?? ''
     const client = new Client(first.url)
     const token = await client.login('admin', password)

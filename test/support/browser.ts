@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { source as AXE_SOURCE } from 'axe-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { reportService } from './services'
 
 /**
@@ -41,4 +42,17 @@ export const launchBrowser = async (ctx: Mocha.Context): Promise<Browser> => {
   }
   reportService('browser tests', `Chromium (${CHROMIUM}) via playwright-core`)
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+}
+
+/**
+ * Runs axe-core inside the page and returns its serious and critical violations, one line
+ * each. axe is evaluated through the DevTools protocol, not added as a <script>: the page's
+ * CSP (no inline script) must stay exactly as users get it.
+ */
+export const seriousA11yViolations = async (page: Page): Promise<string[]> => {
+  await page.evaluate(AXE_SOURCE)
+  const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`)
+  return violations as string[]
 }

@@ -48,6 +48,10 @@ export interface TestServerOptions {
   readonly database?: Database
   /** Share a data dir (filesystem blobs) with another server; the caller removes it. */
   readonly dataDir?: string
+  /** The host name in IMGTIER_PUBLIC_URL (the absolute links), e.g. the browser tests' imgtier.test. */
+  readonly publicHost?: string
+  /** Where the server logs (silent by default, or TEST_LOG_LEVEL): tests that read the log pass their own. */
+  readonly logger?: pino.Logger
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
@@ -84,7 +88,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    IMGTIER_PUBLIC_URL: url,
+    IMGTIER_PUBLIC_URL: opts.publicHost ? `http://${opts.publicHost}:${port}` : url,
     IMGTIER_DATA_DIR: dataDir,
     IMGTIER_ADMIN_USERNAME: admin.username,
     IMGTIER_ADMIN_PASSWORD: admin.password,
@@ -106,7 +110,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     ...(database ? { database } : {}),
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   })
   await imgtier.listen(port, '127.0.0.1')
   return {

@@ -4,6 +4,7 @@ import type { Context } from 'koa'
 import type { SetOption } from 'cookies'
 import type { Session } from '../../../application/use-cases/sessions'
 import type { UseCases } from '../../../application/bound-use-cases'
+import { DatabaseText } from '../../../domain/codecs'
 import type { HttpSettings } from '../api'
 import { ACCESS_COOKIE, REFRESH_COOKIE, principalOf, requireUser } from '../authn'
 import { bodyOf, fieldOf, jsonBody } from '../body'
@@ -44,9 +45,11 @@ export const authRoutes = (api: UseCases, settings: HttpSettings, limit: Limit):
     if (settings.secureCookies) ctx.cookies.secure = true
   }
 
+  /** The refresh token from the body, else the cookie; text no token can be (U+0000…) is none. */
   const refreshTokenOf = (ctx: Context): string | undefined => {
     const fromBody = fieldOf(bodyOf(ctx), 'refreshToken')
-    return typeof fromBody === 'string' ? fromBody : ctx.cookies.get(REFRESH_COOKIE)
+    const token = typeof fromBody === 'string' ? fromBody : ctx.cookies.get(REFRESH_COOKIE)
+    return DatabaseText.is(token) ? token : undefined
   }
 
   router.post('/auth/login', jsonBody, limit('login'), async (ctx) => {

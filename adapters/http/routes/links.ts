@@ -13,7 +13,8 @@ export const linkRoutes = (api: UseCases, limit: Limit): Router => {
     const cmd = { token: ctx.params.token ?? '', ...conditional(ctx) }
     await respond(ctx, api.openExpiringLink(cmd), ({ delivery, remainingSeconds }) => {
       ctx.set('Referrer-Policy', 'no-referrer')
-      sendDelivery(ctx, delivery, `private, max-age=${Math.min(remainingSeconds, LINK_CACHE_MAX_SECONDS)}`)
+      // max-age counts whole seconds: in the link's last second even max-age=1 would outlive it.
+      sendDelivery(ctx, delivery, remainingSeconds < 1 ? 'no-store' : `private, max-age=${Math.min(remainingSeconds, LINK_CACHE_MAX_SECONDS)}`)
     })
   })
   return router

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import jwt from 'jsonwebtoken'
+import { REFRESH_REUSE_GRACE_MS } from '../../../application/use-cases/refresh-session'
 import { Client, expectProblem, request, type Reply } from '../../support/http'
 import { startTestServer, type TestServer } from '../../support/server'
 
@@ -88,6 +89,8 @@ describe('security e2e: auth lifecycle', function () {
     expect(rotated.json.refreshToken).not.to.equal(first)
     expect((await client.get('/me', rotated.json.accessToken)).status).to.equal(200)
 
+    // Past the grace that spares two tabs refreshing at once (refresh-grace.test.ts), a replay is reuse.
+    server.clock.advance(REFRESH_REUSE_GRACE_MS + 1)
     expectUnauthorized(await refresh(client, first))
     expectUnauthorized(await refresh(client, rotated.json.refreshToken))
     // The stolen family's access token dies with it, not fifteen minutes later.

@@ -100,6 +100,23 @@ describe('security e2e: expiring links (tampering, key rotation)', function () {
     expectProblem(await client.get(pathOf(link.json.url)), 410, 'link_expired')
   })
 
+  it('Cache-Control never outlives the link: max-age counts whole seconds left, and the last second is no-store', async () => {
+    const { client, token } = await start(OLD)
+    const link = await client.post(`/images/${imageId}/original/expiring-links`, { expiresIn: 300 }, token)
+    const msLeft = () => new Date(link.json.expiresAt).getTime() - (server?.clock.now().getTime() ?? 0)
+    const cacheControl = async () => (await client.get(pathOf(link.json.url))).headers.get('cache-control')
+    server?.clock.advance(msLeft() - 1_500)
+    expect(await cacheControl()).to.equal('private, max-age=1')
+    server?.clock.advance(500) // exactly one second left: max-age=1 ends with the link
+    expect(await cacheControl()).to.equal('private, max-age=1')
+    server?.clock.advance(1) // under a second: any max-age would outlive it
+    expect(await cacheControl()).to.equal('no-store')
+    server?.clock.advance(998)
+    expect(await cacheControl()).to.equal('no-store')
+    server?.clock.advance(1)
+    expectProblem(await client.get(pathOf(link.json.url)), 410, 'link_expired')
+  })
+
   let newPath: string
   it('rotation: with new,old the new key signs and links signed by the old key still work', async () => {
     const { client, token } = await start(`${NEW},${OLD}`)

@@ -111,6 +111,30 @@ describe('security e2e: rate limits (memory store)', function () {
   })
 })
 
+describe('security e2e: password spraying (per-IP failure budget, memory store)', function () {
+  this.timeout(60_000)
+  let server: TestServer
+  let client: Client
+
+  before(async () => {
+    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_LOGIN: '3/60', IMGTIER_RATE_LIMIT_LOGIN_IP: '5/60' } })
+    client = new Client(server.url)
+  })
+  after(() => server?.close())
+
+  it('one IP trying many usernames meets its own budget; successes give their point back', async () => {
+    const adminToken = await client.login(server.admin.username, server.admin.password)
+    const user = await client.newUser(adminToken, 'Basic')
+    const attempt = (username: string, password: string) => client.post('/auth/login', { username, password })
+    for (let i = 0; i < 8; i++) expect((await attempt(user.username, user.password)).status).to.equal(200)
+    // Each username is new, so the per-username budget never bites: only the IP's does.
+    for (let i = 0; i < 5; i++) expectProblem(await attempt(`sprayed-${i}`, 'Winter2026!'), 401, 'invalid_credentials')
+    expectLimited(await attempt('sprayed-5', 'Winter2026!'), 5)
+    // Blocked from this IP, even with the right password: the sprayer cannot tell a hit.
+    expectLimited(await attempt(user.username, user.password), 5)
+  })
+})
+
 describe('security e2e: rate limits shared by two instances (Postgres store)', function () {
   this.timeout(90_000)
   const servers: TestServer[] = []
@@ -129,6 +153,7 @@ describe('security e2e: rate limits shared by two instances (Postgres store)', f
       IMGTIER_RATE_LIMITS: 'on',
       IMGTIER_RATE_LIMIT_STORE: 'postgres',
       IMGTIER_RATE_LIMIT_LOGIN: '4/60',
+      IMGTIER_RATE_LIMIT_LOGIN_IP: '6/60',
       // Both instances ensure the same admin, so neither resets the other's password.
       IMGTIER_ADMIN_USERNAME: 'admin',
       IMGTIER_ADMIN_PASSWORD: 'shared-admin-password',
@@ -152,5 +177,14 @@ describe('security e2e: rate limits shared by two instances (Postgres store)', f
     expectLimited(await attempt(b), 4)
     const rows = await servers[0].database.knex('rate_limits').count({ n: '*' })
     expect(Number(rows[0].n)).to.be.greaterThan(0)
+  })
+
+  it('failed logins across usernames share one per-IP budget of 6 on both instances', async () => {
+    const [a, b] = servers.map((s) => new Client(s.url))
+    // The test above spent 4 of the IP's 6 points (its refused tries gave theirs back).
+    expectProblem(await a.post('/auth/login', { username: 'spray-1', password: 'guess' }), 401, 'invalid_credentials')
+    expectProblem(await b.post('/auth/login', { username: 'spray-2', password: 'guess' }), 401, 'invalid_credentials')
+    expectLimited(await a.post('/auth/login', { username: 'spray-3', password: 'guess' }), 6)
+    expectLimited(await b.post('/auth/login', { username: 'spray-4', password: 'guess' }), 6)
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
@@ -13,12 +13,16 @@ import { s3BlobStorage } from '../../../adapters/storage/s3-blob-storage'
 import { freshDatabase } from '../../support/database'
 import { freshS3 } from '../../support/s3'
 
-interface Stores { readonly originals: BlobStorage; readonly thumbnails: BlobStorage; close(): Promise<void> }
+interface Stores { readonly originals: BlobStorage; readonly thumbnails: BlobStorage; readonly dir?: string; close(): Promise<void> }
 
 const fsStores = async (): Promise<Stores> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'imgtier-reconcile-'))
-  return { originals: fsBlobStorage(path.join(dir, 'o')), thumbnails: fsBlobStorage(path.join(dir, 't')), close: async () => rmSync(dir, { recursive: true, force: true }) }
+  return { dir, originals: fsBlobStorage(path.join(dir, 'o')), thumbnails: fsBlobStorage(path.join(dir, 't')), close: async () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/** Every file under dir, relative to it. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort()
 const s3Stores = async (): Promise<Stores> => {
   const s3 = await freshS3()
   return { originals: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket() }), thumbnails: s3BlobStorage({ client: s3.client, bucket: await s3.makeBucket() }), close: () => s3.close() }
@@ -75,6 +79,34 @@ for (const [name, makeStores] of [['filesystem', fsStores], ['s3', s3Stores]] as
       expect(later.removed).to.deep.equal([orphan])
       const keys = [...await ok(stores.originals.list('')), ...await ok(stores.thumbnails.list(''))].sort()
       expect(keys).to.deep.equal([beingDeleted, `${beingDeleted}/200`, kept, `${kept}/200`].sort())
+    })
+
+    it('removes partial files a crash left mid-write once they are old, in both stores, sparing young ones', async function () {
+      if (name !== 'filesystem') return this.skip() // S3 puts are atomic: there is nothing partial to leave
+      const own = await fsStores()
+      after(() => own.close())
+      const dir = own.dir ?? ''
+      const id = cryptoIdGenerator().uuid()
+      await ok(own.originals.put(id, Buffer.from('whole'), 'image/jpeg'))
+      const partial = (rel: string, ageMs: number) => {
+        const file = path.join(dir, rel)
+        mkdirSync(path.dirname(file), { recursive: true })
+        writeFileSync(file, Buffer.alloc(4096, 1))
+        const at = new Date(Date.now() - ageMs)
+        utimesSync(file, at, at)
+      }
+      const stray = cryptoIdGenerator().uuid()
+      partial(`o/${stray}@.0123456789ab.tmp`, 3 * 3600_000)
+      partial(`t/${stray}/200@.abcdef012345.tmp`, 3 * 3600_000)
+      partial(`o/${id}@.00000000000f.tmp`, 60_000) // an upload in flight, for all we know
+      const images = objectionImageRepository(db.knex)
+      const report = await ok(reconcileBlobs({ ...own, images, clock: fixedClock(new Date()) })())
+      expect(report.temporaries).to.equal(2)
+      expect(filesUnder(dir)).to.deep.equal([`o/${id}@`, `o/${id}@.00000000000f.tmp`])
+      const later = await ok(reconcileBlobs({ ...own, images, clock: fixedClock(new Date()) })(0))
+      expect(later.temporaries).to.equal(1)
+      expect(later.removed).to.deep.equal([id]) // no row: the blob goes too
+      expect(filesUnder(dir)).to.deep.equal([])
     })
   })
 }

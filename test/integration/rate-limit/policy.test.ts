@@ -23,6 +23,7 @@ describe('rate-limit policy', () => {
   it('defaults leave room for people and stop floods', () => {
     expect(DEFAULT_RATE_LIMIT_POLICY).to.deep.equal({
       login: { points: 10, durationSeconds: 60 },
+      loginIp: { points: 100, durationSeconds: 3600 },
       upload: { points: 300, durationSeconds: 60 },
       link: { points: 600, durationSeconds: 60 },
       read: { points: 3000, durationSeconds: 60 },

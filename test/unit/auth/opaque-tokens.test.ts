@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, createSecretKey, randomBytes } from 'node:crypto'
 import { expect } from 'chai'
 import { randomOpaqueTokens } from '../../../adapters/auth/opaque-tokens'
 
@@ -20,5 +20,19 @@ describe('randomOpaqueTokens', () => {
 
   it('gives different tokens different digests', () => {
     expect(tokens.digest('a')).to.not.equal(tokens.digest('b'))
+  })
+
+  it('derives one successor per token under its key: the same every time, unlike under another key', () => {
+    const key = createSecretKey(randomBytes(32))
+    const a = randomOpaqueTokens({ successorKey: key })
+    const b = randomOpaqueTokens({ successorKey: key })
+    const parent = a.generate().token
+    const next = a.successor(parent)
+    expect(next).to.deep.equal(b.successor(parent)) // another instance with the same key agrees
+    expect(next.token).to.match(/^[A-Za-z0-9_-]{43}$/)
+    expect(next.digest).to.equal(a.digest(next.token))
+    expect(next.token).not.to.equal(parent)
+    expect(a.successor(next.token).token).not.to.equal(next.token)
+    expect(randomOpaqueTokens({ successorKey: createSecretKey(randomBytes(32)) }).successor(parent).token).not.to.equal(next.token)
   })
 })

@@ -23,6 +23,25 @@ describe('domain: images, variants and links', () => {
     for (const bad of ['a\u0000b', 'a\nb', 'tab\there', 'bell\u0007', 'line\u2028sep']) expect(E.isLeft(decideImageName(bad, undefined)), JSON.stringify(bad)).to.equal(true)
   })
 
+  it('counts a name in characters (code points), not UTF-16 units', () => {
+    const emoji = '\u{1F408}' // one character, two UTF-16 units
+    expect(decideImageName(emoji.repeat(255), undefined)).to.deep.equal(E.right(emoji.repeat(255)))
+    expect(E.isLeft(decideImageName(emoji.repeat(256), undefined))).to.equal(true)
+  })
+
+  it('shortens a long file name into the default name instead of refusing the upload', () => {
+    const long = decideImageName(undefined, `${'a'.repeat(300)}.jpg`)
+    expect(long).to.deep.equal(E.right('a'.repeat(255)))
+    // Cut at a character boundary: never half of a surrogate pair.
+    const emoji = decideImageName(undefined, `${'x'}${'\u{1F408}'.repeat(400)}.png`)
+    expect(E.isRight(emoji) && [...emoji.right].length).to.equal(255)
+    expect(E.isRight(emoji) && /[\uD800-\uDFFF]/u.test(emoji.right)).to.equal(false) // no lone surrogate
+    // Shortened, then trimmed: no trailing blank left by the cut.
+    expect(decideImageName(undefined, `${'b'.repeat(254)} ${'c'.repeat(10)}.jpg`)).to.deep.equal(E.right('b'.repeat(254)))
+    // A given name is the client's word: too long is still refused, not silently cut.
+    expect(E.isLeft(decideImageName('n'.repeat(256), 'short.jpg'))).to.equal(true)
+  })
+
   it('decides the format by the bytes alone, and names what it refuses', () => {
     expect(sniffImageFormat(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).to.deep.equal({ supported: true, format: 'jpeg' })
     expect(sniffImageFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).to.deep.equal({ supported: true, format: 'png' })
