@@ -14,7 +14,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { promisify } from 'node:util'
 import { makeGrainyJpeg } from '../test/support/images'
 import type { BaselineSettings } from './harness/fixtures'
 import { load, type LoadResult, type LoadSpec } from './harness/load'
@@ -148,9 +147,14 @@ const renderRows = async (o: Options, databaseUrl: string | undefined): Promise<
   const names = ['first render 1920×1080 JPEG → 200 px', 'first renders, 2 in flight vs 1', 'upload 1920×1080 JPEG, 4 in flight', 'peak RSS, 6000×4000 renders 2 in flight']
   const absent = (why: string) => names.map((name, i): ResultRow => ({ key: `render-${i}`, name, unit: '', baselines: [], ratios: [], notMeasured: why }))
   if (!existsSync(path.join(o.target, 'bench', 'render.ts'))) return absent('bench/render.ts is not in that tree')
-  const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'harness', 'render-worker.ts'), o.target], {
+  const child = execFile(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'harness', 'render-worker.ts'), o.target], {
     cwd: o.target, env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, maxBuffer: 1 << 22,
   })
+  child.stderr?.pipe(process.stderr) // its progress lines
+  let stdout = ''
+  child.stdout?.on('data', (b: Buffer) => { stdout += b.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve)) // after stdout ends
+  if (code !== 0) throw new Error(`bench/render.ts exited with ${code}`)
   const rows: unknown = JSON.parse(stdout.trim().split('\n').pop() ?? '[]')
   if (!Array.isArray(rows)) throw new Error('render rows: no JSON array')
   return rows.map((r, i): ResultRow => ({

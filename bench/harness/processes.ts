@@ -1,19 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      s.close(() => resolve(port))
-    })
-  })
+export { freePort } from '../../test/support/server'
 
 /** VmRSS of a process in bytes (Linux), or undefined once it is gone. */
 export const rssOf = (pid: number): number | undefined => {
@@ -45,15 +35,17 @@ export const rssSampler = (pid: number, everyMs = 100) => {
 }
 
 /**
- * The target's own `npm start` command (node plus its arguments), run directly so
- * that the pid sampled is the server's, not npm's.
+ * The target's own `npm start` command: the steps before the last `&&` (a build) run to
+ * completion here; the last, `node …`, is spawned directly so that the pid sampled is the
+ * server's, not npm's or a shell's.
  */
-const startCommand = (dir: string): string[] => {
+const startCommand = (dir: string): { readonly before: readonly string[]; readonly node: readonly string[] } => {
   const pkg: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'))
   const start = typeof pkg === 'object' && pkg !== null && 'scripts' in pkg && typeof pkg.scripts === 'object' && pkg.scripts !== null && 'start' in pkg.scripts ? String(pkg.scripts.start) : ''
-  const words = start.split(/\s+/)
+  const steps = start.split('&&').map((step) => step.trim())
+  const words = (steps.pop() ?? '').split(/\s+/)
   if (words[0] !== 'node') throw new Error(`${dir}: cannot run "npm start" (${start}) without npm`)
-  return words.slice(1)
+  return { before: steps, node: words.slice(1) }
 }
 
 export interface Running {
@@ -73,7 +65,9 @@ const stopper = (child: ChildProcess) => async () => {
 
 /** Starts the imgtier in `dir` with `env` and waits for /healthz. */
 export const startImgtier = async (dir: string, env: NodeJS.ProcessEnv, base: string): Promise<Running> => {
-  const child = spawn(process.execPath, startCommand(dir), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const command = startCommand(dir)
+  for (const step of command.before) execSync(step, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, command.node, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (b: Buffer) => { output = (output + b.toString()).slice(-4000) }
   child.stdout?.on('data', keep)
