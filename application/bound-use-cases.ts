@@ -7,7 +7,7 @@ import type { RenderSingleFlight } from './render-once'
 import { makeSingleFlight } from './single-flight'
 import { authenticate } from './use-cases/authenticate'
 import { deleteImage, purgeDeletedImages } from './use-cases/delete-image'
-import { createExpiringLink, openExpiringLink } from './use-cases/expiring-links'
+import { createExpiringLink, judgeExpiringLink, openExpiringLink } from './use-cases/expiring-links'
 import { getImage } from './use-cases/get-image'
 import { getOriginal, getThumbnail } from './use-cases/get-image-bytes'
 import { listImages } from './use-cases/list-images'
@@ -18,6 +18,7 @@ import { reconcileBlobs } from './use-cases/reconcile-blobs'
 import { refreshSession } from './use-cases/refresh-session'
 import { endSession } from './use-cases/sessions'
 import { uploadImage, type UploadLimits } from './use-cases/upload-image'
+import { warmThumbnails } from './use-cases/warm-thumbnails'
 
 /** Every port the use-cases drive, each by its role: an adapter (or an in-memory fake) per field. */
 export interface Ports {
@@ -81,6 +82,8 @@ export const bindUseCases = (d: UseCaseDeps) => ({
   getOriginal: getOriginal(d),
   createExpiringLink: createExpiringLink(d),
   openExpiringLink: openExpiringLink(d),
+  judgeExpiringLink: judgeExpiringLink(d),
+  warmThumbnails: warmThumbnails(d),
   listTiers: listTiers(d),
   getTier: getTier(d),
   createTier: createTier(d),

@@ -82,7 +82,7 @@ export const deliverThumbnail = (
   if (deps.delivery === 'redirect') {
     return pipe(
       deps.thumbnails.exists(key),
-      TE.chainW((cached) => (cached ? TE.right(undefined) : ensureThumbnail(deps, image, height))),
+      TE.chainW((cached) => (cached ? TE.right(undefined) : ensureThumbnail(deps, image, height, true))),
       TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, req)),
     )
   }
@@ -90,6 +90,6 @@ export const deliverThumbnail = (
   // The cache is tried first: one storage read on a hit, a render and a read on a miss.
   return pipe(
     read,
-    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(ensureThumbnail(deps, image, height), TE.chainW(() => read)) : TE.left(e))),
+    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(ensureThumbnail(deps, image, height, true), TE.chainW(() => read)) : TE.left(e))),
   )
 }

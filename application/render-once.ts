@@ -4,12 +4,25 @@ import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../domai
 import { originalKey, thumbnailKey, type Image } from '../domain/image'
 import type { ThumbnailRenderer, ThumbnailStorage } from './ports/blobs'
 import type { RenderClaims } from './ports/repositories'
-import type { Clock } from './ports/runtime'
 import type { SingleFlight } from './single-flight'
 
 type RenderError = RenderFailed | BlobNotFound | InfrastructureFailure
 
 export type RenderSingleFlight = SingleFlight<RenderError, void>
+
+/** How claims are held and waited for. */
+export interface ClaimTiming {
+  /** A claim not renewed for this long belongs to a renderer that died: it is taken over. */
+  readonly ttlMs: number
+  /** How often a renderer renews its claim while it works (a few times per ttl). */
+  readonly heartbeatMs: number
+  /** How often a waiting instance looks for the blob (or an expired claim)… */
+  readonly pollMs: number
+  /** …and how many times, before it renders itself: rendering twice beats never answering. */
+  readonly maxPolls: number
+}
+
+export const CLAIM_TIMING: ClaimTiming = { ttlMs: 2_000, heartbeatMs: 500, pollMs: 50, maxPolls: 600 }
 
 export interface RenderOnceDeps {
   readonly thumbnails: ThumbnailStorage
@@ -18,47 +31,56 @@ export interface RenderOnceDeps {
   readonly renderOnce: RenderSingleFlight
   /** Across instances: the flight that wins the claim renders, the others wait for its blob. */
   readonly claims: RenderClaims
-  readonly clock: Clock
+  /** Defaults to CLAIM_TIMING (tests shorten it). */
+  readonly claimTiming?: ClaimTiming
 }
-
-/** A claim older than any render takes (Lambda's timeout included) belongs to an instance that died. */
-export const CLAIM_STALE_MS = 120_000
-/** How often a waiting instance looks for the blob (or a released claim), and for how long. */
-export const WAIT_POLL_MS = 50
-export const WAIT_MAX_POLLS = 600
 
 const sleep = (ms: number): TE.TaskEither<never, void> => () => new Promise((resolve) => setTimeout(() => resolve({ _tag: 'Right', right: undefined }), ms))
 
+/** Runs `task` while renewing the claim every `everyMs`; a failed renewal at worst lets a second renderer in. */
+const heartbeat = <E, A>(renew: () => TE.TaskEither<unknown, void>, everyMs: number, task: TE.TaskEither<E, A>): TE.TaskEither<E, A> => async () => {
+  const timer = setInterval(() => void renew()(), everyMs)
+  try {
+    return await task()
+  } finally {
+    clearInterval(timer)
+  }
+}
+
 /**
  * Makes sure the thumbnail of `height` is cached, rendering it at most once per
- * (image, height) across every instance: look in the cache; else claim the render;
- * the winner renders and releases the claim; the others wait for the blob, and claim
- * in turn if the winner released without one (its render failed). After waiting too
- * long a waiter renders itself: rendering twice beats never answering.
+ * (image, height) across every instance: claim the render (one statement); the winner
+ * renders under a heartbeat; the others wait for the blob, and claim in turn once the
+ * claim is released (the render failed) or expires (the renderer died). A successful
+ * render leaves its claim to expire: the blob now answers every waiter, so the
+ * uncontended path costs the claim and nothing else.
+ * `knownMissing`: the caller just looked in the cache and missed, so the first look is skipped.
  */
-export const ensureThumbnail = (deps: RenderOnceDeps, image: Image, height: number): TE.TaskEither<RenderError, void> => {
+export const ensureThumbnail = (
+  deps: RenderOnceDeps, image: Image, height: number, knownMissing = false,
+): TE.TaskEither<RenderError, void> => {
+  const timing = deps.claimTiming ?? CLAIM_TIMING
   const key = thumbnailKey(image.id, height)
   const renderNow = pipe(
     deps.renderer.render({ originalKey: originalKey(image.id), height, format: image.format, thumbnailKey: key }),
     TE.map(() => undefined),
   )
-  const renderClaimed = TE.bracketW(
-    TE.right(undefined),
-    () => renderNow,
-    () => deps.claims.release(image.id, height),
+  const renderClaimed = pipe(
+    heartbeat(() => deps.claims.renew(image.id, height, timing.ttlMs), timing.heartbeatMs, renderNow),
+    // The render's own error is the one worth reporting, whether the release worked or not.
+    TE.orElseW((e) => pipe(deps.claims.release(image.id, height), TE.orElseW(() => TE.right(undefined)), TE.chainW(() => TE.left(e)))),
   )
   const attempt = (polls: number): TE.TaskEither<RenderError, void> =>
     pipe(
-      deps.thumbnails.exists(key),
+      polls === 0 && knownMissing ? TE.right(false) : deps.thumbnails.exists(key),
       TE.chainW((cached) => {
         if (cached) return TE.right(undefined)
-        const now = deps.clock.now()
         return pipe(
-          deps.claims.claim(image.id, height, now, new Date(now.getTime() - CLAIM_STALE_MS)),
+          deps.claims.claim(image.id, height, timing.ttlMs),
           TE.chainW((won) => {
             if (won) return renderClaimed
-            if (polls >= WAIT_MAX_POLLS) return renderNow
-            return pipe(sleep(WAIT_POLL_MS), TE.chainW(() => attempt(polls + 1)))
+            if (polls >= timing.maxPolls) return renderNow
+            return pipe(sleep(timing.pollMs), TE.chainW(() => attempt(polls + 1)))
           }),
         )
       }),

@@ -59,6 +59,12 @@ const sweepTemporaries = async (deps: UseCaseDeps, logger: Logger | undefined): 
   else if (removed.right > 0) logger?.info({ removed: removed.right }, 'removed partial files left by an interrupted write')
 }
 
+/** A successful render leaves its claim to expire; expired claims go at start and with every purge sweep. */
+const clearRenderClaims = async (deps: UseCaseDeps, which: 'expired' | 'all', logger: Logger | undefined): Promise<void> => {
+  const cleared = await deps.claims.clear(which)()
+  if (E.isLeft(cleared)) logger?.warn({ what: cleared.left.what }, 'clearing thumbnail render claims failed')
+}
+
 const PURGE_BATCH = 100
 const PURGE_EVERY_MS = 60_000
 
@@ -78,6 +84,9 @@ export async function createCore(source: PortsSource | Config, options: Configur
     const resources = await openResources(source, options.overrides ?? {}, cleanups)
     const deps = useCaseDeps(portsOf(resources), settingsOf(source))
     const admin = options.ensureAdmin ? await ensureAdminAtStart(deps, source) : undefined
+    // A PGlite this instance opened has no other user: every claim in it is a crash's leftover.
+    const soleUser = options.overrides?.database === undefined && resources.database.kind === 'pglite'
+    await clearRenderClaims(deps, soleUser ? 'all' : 'expired', resources.logger)
     const core = await assemble(deps, options, resources.logger, cleanups)
     return { ...core, config: source, database: resources.database, logger: resources.logger, resources, ...(admin ? { admin } : {}) }
   } catch (err) {
@@ -100,7 +109,10 @@ const assemble = async (
   if (options.purgeSweep) {
     await purge().catch((err: unknown) => logger?.warn({ err }, 'purge sweep at start failed; it runs again every minute'))
     await sweepTemporaries(deps, logger)
-    const sweep = setInterval(() => { purge().catch((err: unknown) => logger?.warn({ err }, 'purge sweep failed')) }, PURGE_EVERY_MS)
+    const sweep = setInterval(() => {
+      purge().catch((err: unknown) => logger?.warn({ err }, 'purge sweep failed'))
+      void clearRenderClaims(deps, 'expired', logger)
+    }, PURGE_EVERY_MS)
     sweep.unref()
     cleanups.push(async () => clearInterval(sweep))
   }

@@ -1,7 +1,7 @@
 /**
- * npm run build:lambda → dist/lambda.zip: lambda/handler.ts bundled for the Node 20
- * runtime (handler "index.handler"), plus sharp and its linux-x64 native parts, which
- * cannot be bundled. The AWS SDK is bundled too: the pinned versions, not the runtime's.
+ * npm run build:lambda → dist/lambda.zip: lambda/handler.ts bundled for the nodejs22.x
+ * runtime (handler "index.handler"; the syntax target stays Node 20, which the local tests
+ * run), plus sharp and its linux-x64 native parts, which cannot be bundled. The AWS SDK is bundled too: the pinned versions, not the runtime's.
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'

@@ -66,3 +66,9 @@ export const hmacLinkSigner = ({ keys }: { readonly keys: readonly LinkKey[] }):
     },
   }
 }
+
+/** The id of the key a token names (its first part), for operators; says nothing of validity. */
+export const linkKeyIdOf = (token: string): string | undefined => {
+  const kid = token.split('.')[0]
+  return kid === undefined || kid === '' || token.length > MAX_TOKEN_LENGTH ? undefined : kid
+}

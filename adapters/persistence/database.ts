@@ -1,12 +1,13 @@
 import { fork } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import knexFactory, { type Knex } from 'knex'
-import ClientPgLite from 'knex-pglite'
+import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
+import { lockPgliteDir } from './pglite-lock'
 
 export { migrateLatest, migrateRollback } from './migrate'
+export { DatabaseInUse } from './pglite-lock'
 
 export interface Database {
   readonly knex: Knex
@@ -34,22 +35,28 @@ export const postgresConfig = (url: string): Knex.Config => ({
   acquireConnectionTimeout: 10_000,
 })
 
+/** PGlite (a WebAssembly Postgres) loads when first asked for: a Postgres deployment never pays for it. */
+const pgliteClient = (): typeof ClientPgLite => require('knex-pglite')
+const pgliteModule = (): typeof import('@electric-sql/pglite') => require('@electric-sql/pglite')
+
 /**
  * PGlite's defaults plus a smaller shared buffer pool: 128 MB of shared_buffers is
  * PGlite's own default and most of a reopened instance's memory; the embedded default
  * serves one small instance, and the operating system's page cache still holds the
- * files. Measured in BENCHMARKS.md (bare PGlite reopen: ~380 MB → ~250 MB RSS).
+ * files. Measured in BENCHMARKS.md (bench/pglite-floor.ts: a bare reopen peaks at
+ * ~360 MB with 128MB, ~225 MB with 16MB).
  */
 export const PGLITE_SHARED_BUFFERS = '16MB'
-const pgliteStartParams = () => [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
 
 // knex-pglite pins its pool to one connection and refuses a pool setting.
 // The instance is built when knex builds its client, not when this config is.
 export const pgliteConfig = (dir: string | undefined): Knex.Config => {
-  const connection = (): Knex.PgConnectionConfig & { readonly pglite: object } => ({
-    pglite: dir === undefined ? new PGlite({ startParams: pgliteStartParams() }) : new PGlite(dir, { startParams: pgliteStartParams() }),
-  })
-  return { client: ClientPgLite, connection }
+  const connection = (): Knex.PgConnectionConfig & { readonly pglite: object } => {
+    const { PGlite } = pgliteModule()
+    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
+    return { pglite: dir === undefined ? new PGlite({ startParams }) : new PGlite(dir, { startParams }) }
+  }
+  return { client: pgliteClient(), connection }
 }
 
 /** Whether `dir` already holds a PGlite (Postgres) data directory. */
@@ -76,7 +83,7 @@ export const pgliteInstanceConfig = (pglite: object): Knex.Config => {
   // knex-pglite's documented escape hatch for a caller-built instance; knex's
   // connection types do not name the `pglite` key, so it rides on the pg shape.
   const connection: Knex.PgConnectionConfig & { readonly pglite: object } = { pglite }
-  return { client: ClientPgLite, connection: () => connection }
+  return { client: pgliteClient(), connection: () => connection }
 }
 
 export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database => ({
@@ -89,15 +96,20 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
 })
 
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
   if (opts.url === undefined && opts.pgliteDir !== undefined) {
     mkdirSync(opts.pgliteDir, { recursive: true })
-    // A new directory is created and migrated in a child process: this one only reopens it.
-    if (opts.migrate === true && !isDataDirectory(opts.pgliteDir)) await preparePgliteDirectory(opts.pgliteDir)
+    // A new directory is created and migrated in a child process (ours: it works under
+    // our lock); this one only reopens it.
+    if (opts.migrate === true && !isDataDirectory(opts.pgliteDir)) {
+      await preparePgliteDirectory(opts.pgliteDir).catch((e: unknown) => { lock?.release(); throw e })
+    }
   }
-  const db =
+  const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
       : databaseFromKnex(knexFactory(pgliteConfig(opts.pgliteDir)), 'pglite')
+  const db: Database = lock === undefined ? opened : { ...opened, close: async () => { try { await opened.close() } finally { lock.release() } } }
   try {
     await db.ping()
     if (opts.migrate === true) await migrateLatest(db.knex)

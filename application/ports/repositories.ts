@@ -79,12 +79,21 @@ export interface ImageRepository {
 /** Render-once across instances: who renders a thumbnail that is not cached yet. */
 export interface RenderClaims {
   /**
-   * True when the caller should render now: nobody claimed (image, height), or the
-   * claim was made before `staleBefore` (its instance died or gave up).
+   * True when the caller should render now: nobody holds a live claim on (image,
+   * height), or the last claim expired (its renderer crashed or gave up). A won claim
+   * lives `ttlMs` on the store's own clock, so instances never compare clocks.
    */
-  claim(imageId: string, height: number, now: Date, staleBefore: Date): TE.TaskEither<Infra, boolean>
-  /** Ends a claim once its render finished or failed, so a waiter may claim at once. */
+  claim(imageId: string, height: number, ttlMs: number): TE.TaskEither<Infra, boolean>
+  /** The heartbeat of a long render: the claim lives `ttlMs` from now. */
+  renew(imageId: string, height: number, ttlMs: number): TE.TaskEither<Infra, void>
+  /** Ends a claim whose render failed, so a waiter may claim at once. */
   release(imageId: string, height: number): TE.TaskEither<Infra, void>
+  /**
+   * Forgets expired claims, or every claim: an instance that is the only user of its
+   * database (embedded PGlite) knows at start that any claim is a leftover of a crash.
+   * Returns how many.
+   */
+  clear(which: 'expired' | 'all'): TE.TaskEither<Infra, number>
 }
 
 export interface RefreshTokenRecord {

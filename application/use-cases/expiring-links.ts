@@ -6,11 +6,12 @@ import type {
   LinkNotFound, LinkRevoked, RenderFailed, TierForbidsExpiringLinks, TierForbidsOriginal, TierForbidsSize,
 } from '../../domain/errors'
 import { allowExpiringLink, tierStillAllowsLink, type Tier } from '../../domain/tier'
+import type { Image } from '../../domain/image'
 import { parseHeight, thumbnail, ORIGINAL, type Variant } from '../../domain/variant'
 import { deliverOriginal, deliverThumbnail, type Delivery, type DeliveryDeps } from '../delivery'
 import type { ImageRepository, UserRepository } from '../ports/repositories'
 import type { Clock } from '../ports/runtime'
-import type { LinkSigner } from '../ports/security'
+import type { LinkClaims, LinkSigner } from '../ports/security'
 
 export interface CreateExpiringLinkCommand {
   readonly ownerId: string
@@ -57,16 +58,28 @@ export interface OpenedLink {
   readonly remainingSeconds: number
 }
 
+type JudgeDeps = { signer: LinkSigner; images: ImageRepository; users: UserRepository; clock: Clock }
+
+export type LinkVerdictError = LinkInvalid | LinkExpired | LinkNotFound | LinkRevoked | InfrastructureFailure
+
+/** A link that would be served now: what it grants, the image, and whole seconds left (0 in its last second). */
+export interface ValidLink {
+  readonly claims: LinkClaims
+  readonly image: Image
+  readonly remainingSeconds: number
+}
+
 /**
- * Serves a link without login. It is re-checked on every use: a forged token (403),
- * an expired one (410), a deleted image (404), or an owner whose tier no longer
- * allows it, or who was deactivated (403 revoked).
+ * Judges a link as it is now, in this order: a forged or malformed token (invalid), its
+ * expiry, the image (deleted: not found), then the owner (deactivated, or their tier no
+ * longer allows the variant or expiring links: revoked). Serving and `imgtier links
+ * inspect` share this one judgement.
  */
-export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; images: ImageRepository; users: UserRepository; clock: Clock }) =>
-  (cmd: { token: string; ifNoneMatch?: string; method?: 'GET' | 'HEAD' }): TE.TaskEither<OpenLinkError, OpenedLink> => {
+export const judgeExpiringLink = (deps: JudgeDeps) =>
+  (token: string): TE.TaskEither<LinkVerdictError, ValidLink> => {
     const now = deps.clock.now()
     return pipe(
-      TE.fromEither(deps.signer.verify(cmd.token)),
+      TE.fromEither(deps.signer.verify(token)),
       TE.filterOrElseW(
         (claims) => claims.expiresAt.getTime() > now.getTime(),
         (claims): LinkExpired => ({ _tag: 'LinkExpired', expiredAt: claims.expiresAt }),
@@ -80,9 +93,21 @@ export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; imag
         ({ claims, owner }) => owner.user.active && tierStillAllowsLink(owner.tier, claims.variant),
         (): LinkRevoked => ({ _tag: 'LinkRevoked' }),
       ),
-      TE.chainW(({ claims, image }) => {
-        // Whole seconds, rounded down: 0 in the last second, when nothing may cache it any more.
-        const remainingSeconds = Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000)
+      // Whole seconds, rounded down: 0 in the last second, when nothing may cache it any more.
+      TE.map(({ claims, image }) => ({ claims, image, remainingSeconds: Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000) })),
+    )
+  }
+
+/**
+ * Serves a link without login. It is re-checked on every use: a forged token (403),
+ * an expired one (410), a deleted image (404), or an owner whose tier no longer
+ * allows it, or who was deactivated (403 revoked).
+ */
+export const openExpiringLink = (deps: DeliveryDeps & JudgeDeps) =>
+  (cmd: { token: string; ifNoneMatch?: string; method?: 'GET' | 'HEAD' }): TE.TaskEither<OpenLinkError, OpenedLink> =>
+    pipe(
+      judgeExpiringLink(deps)(cmd.token),
+      TE.chainW(({ claims, image, remainingSeconds }) => {
         // A presigned URL needs at least one second (S3's minimum).
         const req = { ifNoneMatch: cmd.ifNoneMatch, method: cmd.method ?? 'GET', maxSeconds: Math.max(1, remainingSeconds) }
         const delivery = claims.variant.kind === 'original'
@@ -91,6 +116,5 @@ export const openExpiringLink = (deps: DeliveryDeps & { signer: LinkSigner; imag
         return TE.map((d: Delivery): OpenedLink => ({ delivery: d, remainingSeconds }))(delivery)
       }),
     )
-  }
 
 const linkNotFound: LinkNotFound = { _tag: 'LinkNotFound' }

@@ -13,7 +13,7 @@ import { createImgtier } from '../../bootstrap/imgtier'
 import { freshPostgresUrl, type EmptyDatabase } from '../support/database'
 
 /** `npm run migrate` and `npm run migrate:rollback` on the configured database (real Postgres when there is one). */
-describe('migration CLI', function () {
+describe('migration CLI (imgtier migrate, reconcile)', function () {
   this.timeout(120_000)
   const root = path.resolve(__dirname, '../..')
   let dataDir: string
@@ -33,7 +33,7 @@ describe('migration CLI', function () {
     const env: NodeJS.ProcessEnv = { ...process.env, IMGTIER_DATA_DIR: dataDir }
     if (empty) env.DATABASE_URL = empty.url
     else delete env.DATABASE_URL
-    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'bootstrap/cli.ts', ...args], { cwd: root, env, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, ['bin/imgtier.js', ...args], { cwd: root, env, encoding: 'utf8' })
     return { code: r.status, out: `${r.stdout}${r.stderr}` }
   }
 
@@ -42,10 +42,10 @@ describe('migration CLI', function () {
     expect(first.code, first.out).to.equal(0)
     for (const name of MIGRATION_NAMES) expect(first.out).to.include(name)
     expect(cli('migrate').out).to.include('already up to date')
-    const back = cli('migrate:rollback', '--all')
+    const back = cli('migrate', '--rollback', '--all')
     expect(back.code, back.out).to.equal(0)
     for (const name of MIGRATION_NAMES) expect(back.out).to.include(name)
-    expect(cli('migrate:rollback').out).to.include('nothing to roll back')
+    expect(cli('migrate', '--rollback').out).to.include('nothing to roll back')
     expect(cli('migrate').code).to.equal(0)
   })
 
@@ -61,10 +61,13 @@ describe('migration CLI', function () {
     expect(JSON.parse(now.out.trim().split('\n').pop() ?? '{}')).to.deep.include({ checked: 1, removed: [orphan], spared: [] })
   })
 
-  it('refuses an unknown command with a clear message and exit code 1', () => {
+  it('refuses an unknown command or option with a clear message and exit code 2 (usage)', () => {
     const r = cli('migrate:sideways')
-    expect(r.code).to.equal(1)
-    expect(r.out).to.match(/unknown command "migrate:sideways"/)
+    expect(r.code).to.equal(2)
+    expect(r.out).to.match(/unknown command 'migrate:sideways'/)
+    const bad = cli('migrate', '--all')
+    expect(bad.code).to.equal(2)
+    expect(bad.out).to.include('--all goes with --rollback')
   })
 
   it('with IMGTIER_MIGRATE=false, start-up leaves the schema alone (migrations are the operator\'s step)', async function () {

@@ -132,7 +132,8 @@ const templateFingerprint = async (): Promise<string> => {
 }
 
 let templateOnce: Promise<string> | undefined
-const pgliteTemplate = (): Promise<string> =>
+/** A migrated PGlite data directory, made once per run; copy it, never open it. */
+export const pgliteTemplate = (): Promise<string> =>
   (templateOnce ??= (async () => {
     const dir = join(tmpdir(), `imgtier-pglite-template-${await templateFingerprint()}`)
     if (existsSync(dir)) return dir

@@ -4,6 +4,7 @@ import * as seedBuiltInTiers from './20250101000001_seed_built_in_tiers'
 import * as imageDeletionMarks from './20250101000002_image_deletion_marks'
 import * as thumbnailRenderClaims from './20250101000003_thumbnail_render_claims'
 import * as imageCounts from './20250101000004_image_counts'
+import * as renderClaimExpiry from './20250101000005_render_claim_expiry'
 
 interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
 
@@ -15,6 +16,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20250101000002_image_deletion_marks', migration: imageDeletionMarks },
   { name: '20250101000003_thumbnail_render_claims', migration: thumbnailRenderClaims },
   { name: '20250101000004_image_counts', migration: imageCounts },
+  { name: '20250101000005_render_claim_expiry', migration: renderClaimExpiry },
 ]
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

@@ -4,7 +4,7 @@ import { s3BlobStorage } from '../../../adapters/storage/s3-blob-storage'
 import { lambdaThumbnailRenderer } from '../../../adapters/thumbnails/lambda-thumbnail-renderer'
 import { handlerFromEnv } from '../../../lambda/handler'
 import { run, runLeft } from '../../contract/blob-storage.contract'
-import { thumbnailRendererContract } from '../../contract/thumbnail-renderer.contract'
+import { imageRenderingContract, thumbnailRendererContract, type ThumbnailRendererHarness } from '../../contract/thumbnail-renderer.contract'
 import { makeJpeg } from '../../support/images'
 import { type LambdaInvokeServer, startLambdaInvokeServer } from '../../support/lambda-invoke-server'
 import { type TestS3, freshS3 } from '../../support/s3'
@@ -32,7 +32,7 @@ const rig = async (): Promise<Rig> => {
   }
 }
 
-thumbnailRendererContract('Lambda (Invoke API → lambda/handler.ts → S3)', async () => {
+const harness = async (): Promise<ThumbnailRendererHarness> => {
   const r = await rig()
   return {
     renderer: lambdaThumbnailRenderer({ client: r.lambda.client(), functionName: r.lambda.functionName, timeoutMs: 10_000 }),
@@ -43,7 +43,10 @@ thumbnailRendererContract('Lambda (Invoke API → lambda/handler.ts → S3)', as
       await r.s3.close()
     },
   }
-})
+}
+
+thumbnailRendererContract('Lambda (Invoke API → lambda/handler.ts → S3)', harness)
+imageRenderingContract('Lambda (Invoke API → lambda/handler.ts → S3)', harness)
 
 describe('lambdaThumbnailRenderer', () => {
   let r: Rig

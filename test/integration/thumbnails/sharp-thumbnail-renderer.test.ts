@@ -5,15 +5,18 @@ import { expect } from 'chai'
 import { fsBlobStorage } from '../../../adapters/storage/fs-blob-storage'
 import { renderThumbnail, thumbnailSize } from '../../../adapters/thumbnails/render'
 import { sharpThumbnailRenderer } from '../../../adapters/thumbnails/sharp-thumbnail-renderer'
-import { thumbnailRendererContract } from '../../contract/thumbnail-renderer.contract'
+import { imageRenderingContract, thumbnailRendererContract, type ThumbnailRendererHarness } from '../../contract/thumbnail-renderer.contract'
 import { makeJpeg } from '../../support/images'
 
-thumbnailRendererContract('sharp in-process', async () => {
+const harness = async (): Promise<ThumbnailRendererHarness> => {
   const root = mkdtempSync(path.join(tmpdir(), 'imgtier-render-'))
   const originals = fsBlobStorage(path.join(root, 'originals'))
   const thumbnails = fsBlobStorage(path.join(root, 'thumbnails'))
   return { renderer: sharpThumbnailRenderer({ originals, thumbnails }), originals, thumbnails, close: async () => rmSync(root, { recursive: true, force: true }) }
-})
+}
+
+thumbnailRendererContract('sharp in-process', harness)
+imageRenderingContract('sharp in-process', harness)
 
 describe('renderThumbnail', () => {
   it('sizes by the displayed height, rounding the width half up, never enlarging', () => {

@@ -1,0 +1,27 @@
+/**
+ * `imgtier/application`: ports, use-cases and the `UseCases` record. Domain, fp-ts and
+ * io-ts only: no adapter, no container, no global polyfill.
+ */
+export type * from './ports/blobs'
+export type * from './ports/repositories'
+export type * from './ports/runtime'
+export type * from './ports/security'
+export * from './bound-use-cases'
+export * from './delivery'
+export * from './render-once'
+export * from './single-flight'
+export * from './use-cases/authenticate'
+export * from './use-cases/delete-image'
+export * from './use-cases/ensure-admin'
+export * from './use-cases/expiring-links'
+export * from './use-cases/get-image'
+export * from './use-cases/get-image-bytes'
+export * from './use-cases/list-images'
+export * from './use-cases/login'
+export * from './use-cases/manage-tiers'
+export * from './use-cases/manage-users'
+export * from './use-cases/reconcile-blobs'
+export * from './use-cases/refresh-session'
+export * from './use-cases/sessions'
+export * from './use-cases/upload-image'
+export * from './use-cases/warm-thumbnails'
