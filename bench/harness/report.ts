@@ -89,7 +89,8 @@ const markdownRows = (after: Results, before: Results | undefined): string[] => 
   const beforeRow = (key: string) => before?.rows.find((r) => r.key === key)
   const cell = (r: ResultRow | undefined) =>
     r === undefined ? 'not run' : r.notMeasured !== undefined ? `not measured (${r.notMeasured})` : `${fmt(r.imgtier?.value)} ${r.unit}${r.imgtier?.p50Ms === undefined ? '' : ` (p50 ${fmt(r.imgtier.p50Ms)} / p99 ${fmt(r.imgtier.p99Ms)} ms)`}`
-  const ratios = (r: ResultRow | undefined) => (r === undefined || r.notMeasured !== undefined ? '' : r.ratios.map(ratioText).join('<br>'))
+  const ratios = (r: ResultRow | undefined) =>
+    r === undefined || r.notMeasured !== undefined ? '' : [...r.ratios.map(ratioText), ...(r.note ? [`<i>${r.note}</i>`] : [])].join('<br>')
   const baselines = (r: ResultRow | undefined) => r?.baselines.map((b) => `${b.name}: ${fmt(b.value)}`).join('<br>') ?? ''
   return [
     '| row | before | ratios before | after | baselines (after run) | ratios after |',
