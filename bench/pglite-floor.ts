@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { PGLITE_SHARED_BUFFERS } from '../adapters/persistence/database'
+
+// What a reopen costs with a smaller buffer pool than PGlite's 128MB default.
+const PGLITE_SHARED_BUFFERS = '16MB'
 
 const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024
 
@@ -28,7 +30,7 @@ const CASES: [string, string][] = [
   ['node', 'node + @swc-node/register, nothing opened'],
   ['fresh', 'new PGlite on an empty directory (initdb)'],
   ['reopen', 'PGlite reopening that directory, default shared_buffers (128MB)'],
-  ['reopen-small', `PGlite reopening it, shared_buffers ${PGLITE_SHARED_BUFFERS} (what imgtier opens)`],
+  ['reopen-small', `PGlite reopening it, shared_buffers ${PGLITE_SHARED_BUFFERS} `],
 ]
 
 if (process.argv[2] !== undefined) {

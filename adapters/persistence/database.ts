@@ -1,6 +1,4 @@
-import { fork } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
+import { mkdirSync } from 'node:fs'
 import knexFactory, { type Knex } from 'knex'
 import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
@@ -37,46 +35,12 @@ export const postgresConfig = (url: string): Knex.Config => ({
 
 /** PGlite (a WebAssembly Postgres) loads when first asked for: a Postgres deployment never pays for it. */
 const pgliteClient = (): typeof ClientPgLite => require('knex-pglite')
-const pgliteModule = (): typeof import('@electric-sql/pglite') => require('@electric-sql/pglite')
-
-/**
- * PGlite's defaults plus a smaller shared buffer pool: 128 MB of shared_buffers is
- * PGlite's own default and most of a reopened instance's memory; the embedded default
- * serves one small instance, and the operating system's page cache still holds the
- * files. Measured in BENCHMARKS.md (bench/pglite-floor.ts: a bare reopen peaks at
- * ~360 MB with 128MB, ~225 MB with 16MB).
- */
-export const PGLITE_SHARED_BUFFERS = '16MB'
 
 // knex-pglite pins its pool to one connection and refuses a pool setting.
-// The instance is built when knex builds its client, not when this config is.
-export const pgliteConfig = (dir: string | undefined): Knex.Config => {
-  const connection = (): Knex.PgConnectionConfig & { readonly pglite: object } => {
-    const { PGlite } = pgliteModule()
-    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
-    return { pglite: dir === undefined ? new PGlite({ startParams }) : new PGlite(dir, { startParams }) }
-  }
-  return { client: pgliteClient(), connection }
-}
-
-/** Whether `dir` already holds a PGlite (Postgres) data directory. */
-const isDataDirectory = (dir: string) => existsSync(path.join(dir, 'PG_VERSION'))
-
-/**
- * Runs initdb and the migrations for a new PGlite directory in a child process that
- * exits (adapters/persistence/pglite-prepare.ts). Resolves with the child's pid.
- */
-export const preparePgliteDirectory = (dir: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const ext = path.extname(__filename)
-    // From source the child needs the TypeScript hook; mocha loads it without execArgv.
-    const execArgv = ext === '.ts' && !process.execArgv.some((a) => a.includes('@swc-node/register')) ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv
-    const child = fork(path.join(__dirname, `pglite-prepare${ext}`), [dir], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] })
-    let stderr = ''
-    child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-2000) })
-    child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(child.pid ?? 0) : reject(new Error(`preparing the PGlite directory ${dir} failed (exit ${code}): ${stderr.trim()}`))))
-  })
+export const pgliteConfig = (dir: string | undefined): Knex.Config => ({
+  client: pgliteClient(),
+  connection: dir === undefined ? {} : { filename: dir },
+})
 
 /** A knex over an already-built PGlite instance (tests clone a migrated template). */
 export const pgliteInstanceConfig = (pglite: object): Knex.Config => {
@@ -97,14 +61,7 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
 
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
   const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
-  if (opts.url === undefined && opts.pgliteDir !== undefined) {
-    mkdirSync(opts.pgliteDir, { recursive: true })
-    // A new directory is created and migrated in a child process (ours: it works under
-    // our lock); this one only reopens it.
-    if (opts.migrate === true && !isDataDirectory(opts.pgliteDir)) {
-      await preparePgliteDirectory(opts.pgliteDir).catch((e: unknown) => { lock?.release(); throw e })
-    }
-  }
+  if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
   const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
