@@ -10,7 +10,9 @@ export type DeliveryMode = 'proxy' | 'redirect'
 
 export type Delivery =
   | { readonly _tag: 'NotModified'; readonly etag: string }
-  | { readonly _tag: 'Bytes'; readonly etag: string; readonly body: AsyncIterable<Uint8Array>; readonly length: number; readonly contentType: string }
+  | { readonly _tag: 'Bytes'; readonly etag: string; readonly body: AsyncIterable<Uint8Array>; readonly whole?: Uint8Array; readonly length: number; readonly contentType: string }
+  /** A HEAD answered from what is known (the row's size): no storage read. */
+  | { readonly _tag: 'Headers'; readonly etag: string; readonly length: number; readonly contentType: string }
   | { readonly _tag: 'Redirect'; readonly etag: string; readonly url: string }
 
 export interface DeliveryDeps extends RenderOnceDeps {
@@ -42,7 +44,7 @@ export const matchesIfNoneMatch = (header: string | undefined, etag: string): bo
 
 /** Streamed, never held whole in memory: a popular 20 MiB original costs socket buffers, not 20 MiB a request. */
 const bytesOf = (etag: string, contentType: string, blob: BlobStream): Delivery =>
-  ({ _tag: 'Bytes', etag, body: blob.body, length: blob.length, contentType })
+  ({ _tag: 'Bytes', etag, body: blob.body, whole: blob.whole, length: blob.length, contentType })
 
 /** Presigned URLs live briefly: the API stays the place where permission is checked. */
 export const PRESIGN_MAX_SECONDS = 300
@@ -69,6 +71,8 @@ export const deliverOriginal = (deps: DeliveryDeps, image: Image, req: DeliveryR
   const contentType = contentTypeOf(image.format)
   const key = originalKey(image.id)
   if (deps.delivery === 'redirect') return redirectTo(deps.originals, key, etag, contentType, req)
+  // The row knows the original's size, and a row always has its original (deletion marks first).
+  if (req.method === 'HEAD') return TE.right<DeliveryError, Delivery>({ _tag: 'Headers', etag, length: image.bytes, contentType })
   return pipe(deps.originals.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
 }
 

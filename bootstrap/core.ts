@@ -10,6 +10,8 @@ import type { Config } from './config'
 import { buildContainer, DEPS, resolve, USE_CASES } from './container'
 import type { Overrides, Resources } from './resources'
 
+export { loadConfig, type Config } from './config'
+
 /** What runs besides the use-cases: nothing unless asked. */
 export interface CoreOptions {
   /**

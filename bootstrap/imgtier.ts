@@ -5,7 +5,9 @@ import type { UseCaseDeps, UseCases } from '../application/bound-use-cases'
 import type { PurgeReport } from '../application/use-cases/delete-image'
 import type { EnsureAdminResult } from '../application/use-cases/ensure-admin'
 import { createHttpApp, type HttpApp } from '../adapters/http/app'
+import { drainable, type Drainable } from '../adapters/http/drain'
 import type { Database } from '../adapters/persistence'
+import type { Caches } from './caches'
 import type { Config } from './config'
 import { createCore } from './core'
 import { makeRateLimiters } from './rate-limits'
@@ -21,6 +23,8 @@ export interface Imgtier {
   readonly database: Database
   readonly logger: Logger
   readonly admin: EnsureAdminResult
+  /** Hot-path caches: their stats (for metrics) and the invalidation listener. */
+  readonly caches: Caches
   /** Finishes deletions whose blob removal failed (also run at start and every minute). */
   purgeDeletedImages(): Promise<PurgeReport>
   /** Starts listening; resolves with the bound server (port 0 picks a free one). */
@@ -34,11 +38,14 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
   const { database, logger, deps, useCases: api } = core
   // Asked for above, so present: the fallback only keeps the type honest.
   const admin: EnsureAdminResult = core.admin ?? { _tag: 'Unchanged' }
+  // Set once listening; a drain (close) makes readiness fail at once, before anything stops.
+  let drain: Drainable | undefined
   try {
     const rateLimiters = config.rateLimits.enabled ? await makeRateLimiters(config, database) : undefined
     const http = createHttpApp({
       api,
       logger,
+      metrics: core.resources.metrics,
       rateLimiters,
       settings: {
         publicUrl: config.publicUrl,
@@ -47,16 +54,17 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         trustProxy: config.trustProxy,
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
         metricsToken: config.metricsToken,
+        accessLog: config.accessLog,
         corsOrigins: config.corsOrigins,
       },
+      draining: () => drain?.draining() ?? false,
       readiness: [
         { name: 'database', check: () => database.ping() },
         { name: 'storage', check: async () => { const r = await deps.originals.ping()(); if (E.isLeft(r)) throw new Error(r.left.what) } },
       ],
     })
-    let server: Server | undefined
     return {
-      config, http, api, deps, database, logger, admin,
+      config, http, api, deps, database, logger, admin, caches: core.resources.caches,
       purgeDeletedImages: core.purgeDeletedImages,
       listen: (port = config.port, host = config.host) => new Promise((resolve, reject) => {
         const { headersMs, requestMs } = config.timeouts
@@ -71,10 +79,16 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         s.keepAliveTimeout = 5_000
         s.once('error', reject)
         s.listen(port, host, () => resolve(s))
-        server = s
+        drain = drainable(s)
       }),
+      // Requests in flight finish (within the grace) before the timers, listeners and pools they use stop.
       close: async () => {
-        if (server) await new Promise<void>((resolve) => { server?.close(() => resolve()); server?.closeAllConnections() })
+        if (drain) {
+          logger.info({ graceMs: config.shutdownGraceMs }, 'draining: readiness fails, new connections are refused')
+          const report = await drain.drain(config.shutdownGraceMs)
+          if (report.cut > 0) logger.warn({ ...report }, 'drained: connections still busy at the end of the grace were cut')
+          else logger.info({ ...report }, 'drained: every request in flight finished')
+        }
         await core.close()
       },
     }

@@ -16,7 +16,8 @@ export interface ImageLinks {
  * not allow are absent (not null).
  */
 export const imageLinks = (baseUrl: string, image: Pick<Image, 'id'>, tier: Tier): ImageLinks => {
-  const self = `${baseUrl}/images/${image.id}`
+  // A base given with a trailing slash ('https://x/img/') must not produce '//images'.
+  const self = `${baseUrl.replace(/\/+$/, '')}/images/${image.id}`
   const byHeight = (suffix: string) =>
     Object.fromEntries(tier.thumbnailHeights.map((h) => [String(h), `${self}/thumbnails/${h}${suffix}`]))
   return {

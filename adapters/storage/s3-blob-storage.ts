@@ -8,7 +8,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { BlobStorage, BlobStream } from '../../application/ports/blobs'
 import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
 import { keyProblem, prefixProblem } from './blob-keys'
-import { THUMBNAIL_HEIGHTS_METADATA } from '../thumbnails/lambda-protocol'
+import { THUMBNAIL_HEIGHTS_METADATA } from '../thumbnails'
 import { isS3NotFound } from './s3-client'
 import { s3Presigner } from './s3-presign'
 

@@ -6,6 +6,7 @@ import type * as LambdaRenderer from './lambda-thumbnail-renderer'
 
 export { sharpImageInspector } from './sharp-image-inspector'
 export { sharpThumbnailRenderer } from './sharp-thumbnail-renderer'
+export { THUMBNAIL_HEIGHTS_METADATA } from './lambda-protocol'
 export { DEFAULT_MAX_INPUT_PIXELS, DEFAULT_MAX_OUTPUT_BYTES, type RenderLimits } from './render'
 
 // `require` on first use, not `import` at the top: that is the whole point of these wrappers.

@@ -13,6 +13,8 @@ export interface Blob {
 export interface BlobStream {
   /** Read once. The HTTP layer ends it with the response, read or not (HEAD). */
   readonly body: AsyncIterable<Uint8Array>
+  /** The same bytes, when they are already in memory (a cache hit): sent without a stream. */
+  readonly whole?: Uint8Array
   readonly length: number
   readonly contentType: string
 }

@@ -15,9 +15,10 @@ export interface Principal {
 }
 
 /**
- * Who is calling. The user is read on every request (one joined query), so a tier
- * move, a role change, a deactivation or a password change applies at once; and the
- * token's login session is checked alongside, so a logout (or a detected refresh-token
+ * Who is calling. The user, their tier and the token's login session are read together
+ * (one joined query, or the instance's principal cache, which every write to them
+ * invalidates: adapters/cache), so a tier move, a role change, a deactivation or a
+ * password change applies on the next request; and a logout (or a detected refresh-token
  * reuse) ends the access token too, not only its refresh token.
  */
 export const authenticate = (deps: { users: UserRepository; accessTokens: AccessTokens }) =>

@@ -1,83 +1,79 @@
-import { expect } from 'chai'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { expect } from 'chai'
 
 /**
- * The layer rule of DESIGN.md §1 as a checked fact: every import of every source file
- * is judged against what its layer may depend on.
+ * The layer rule of DESIGN.md §1 as a checked fact, by dependency-cruiser
+ * (.dependency-cruiser.cjs; `npm run check:layers` prints the same verdict for people).
  */
 const ROOT = path.resolve(__dirname, '../..')
+const CLI = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs')
 
-type Layer = 'domain' | 'application' | 'adapters' | 'bootstrap' | 'lambda'
-
-interface Rule {
-  /** Packages (by name) the layer may import; relative imports are judged by `layers`. */
-  readonly packages: (name: string) => boolean
-  readonly layers: readonly Layer[]
-}
-
-const FP = (name: string) => name === 'io-ts' || name === 'fp-ts' || name.startsWith('fp-ts/')
-
-export const RULES: Readonly<Record<Layer, Rule>> = {
-  domain: { packages: FP, layers: ['domain'] },
-  application: { packages: FP, layers: ['domain', 'application'] },
-  // Adapters may use any library but inversify, and never reach into the composition root.
-  adapters: { packages: (n) => n !== 'inversify' && n !== 'reflect-metadata', layers: ['domain', 'application', 'adapters'] },
-  bootstrap: { packages: () => true, layers: ['domain', 'application', 'adapters', 'bootstrap', 'lambda'] },
-  // DESIGN.md §1: the Lambda builds what it needs from bootstrap pieces (never the container).
-  lambda: { packages: (n) => n !== 'inversify', layers: ['domain', 'application', 'adapters', 'bootstrap', 'lambda'] },
-}
-
-const isLayer = (s: string | undefined): s is Layer => s !== undefined && Object.prototype.hasOwnProperty.call(RULES, s)
-
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g
-
-export const importsOf = (source: string): string[] =>
-  [...source.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').filter(Boolean)
-
-const packageName = (spec: string): string => {
-  const parts = spec.split('/')
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : spec.startsWith('node:') ? spec : (parts[0] ?? spec)
-}
-
-/** Why an import breaks the rule, or undefined when it is allowed. */
-export const violation = (file: string, spec: string): string | undefined => {
-  const layer = file.split(path.sep)[0]
-  if (!isLayer(layer)) return undefined
-  const rule = RULES[layer]
-  if (spec.startsWith('.')) {
-    const target = path.normalize(path.join(path.dirname(file), spec)).split(path.sep)[0] ?? ''
-    return (rule.layers as readonly string[]).includes(target) ? undefined : `${file} imports ${spec} (${layer} may not depend on ${target})`
+interface Cruise {
+  readonly summary: {
+    readonly violations: readonly { readonly rule: { readonly name: string }; readonly from: string; readonly to: string }[]
+    readonly totalCruised: number
   }
-  const name = packageName(spec)
-  return rule.packages(name) ? undefined : `${file} imports ${name} (not allowed in ${layer})`
 }
 
-const sourcesOf = (dir: string): string[] =>
-  readdirSync(path.join(ROOT, dir)).flatMap((entry) => {
-    const rel = path.join(dir, entry)
-    if (statSync(path.join(ROOT, rel)).isDirectory()) return sourcesOf(rel)
-    return rel.endsWith('.ts') ? [rel] : []
+/** The roots `npm run check:layers` cruises: one list, in package.json. */
+const roots = (): string[] => {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  return (scripts['check:layers'] ?? '').split(' ').slice(3)
+}
+
+const cruise = (cwd: string, targets: readonly string[]): Cruise => {
+  const out = execFileSync(process.execPath, [CLI, '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json', ...targets], {
+    cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString()
+  return JSON.parse(out) as Cruise
+}
+
+describe('the layer rule (DESIGN.md §1), by dependency-cruiser', function () {
+  this.timeout(120_000)
+
+  it('holds for every import of every source, root files included', () => {
+    const targets = roots()
+    expect(targets).to.include.members(['domain', 'application', 'adapters', 'bootstrap', 'lambda', 'testing', 'index.ts', 'knexfile.ts'])
+    const result = cruise(ROOT, targets)
+    expect(result.summary.totalCruised).to.be.greaterThan(150)
+    expect(result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).to.deep.equal([])
   })
 
-describe('the layer rule (DESIGN.md §1)', () => {
-  const layers = Object.keys(RULES)
-
-  it('holds for every import of every source file', () => {
-    const files = layers.flatMap(sourcesOf)
-    expect(files.length).to.be.greaterThan(50)
-    const broken = files.flatMap((file) => importsOf(readFileSync(path.join(ROOT, file), 'utf8')).map((spec) => violation(file, spec)))
-    expect(broken.filter(Boolean)).to.deep.equal([])
-  })
-
-  it('would catch the violations it exists for', () => {
-    expect(violation(path.join('domain', 'tier.ts'), 'koa')).to.match(/not allowed in domain/)
-    expect(violation(path.join('domain', 'tier.ts'), 'node:crypto')).to.match(/not allowed in domain/)
-    expect(violation(path.join('application', 'use-cases', 'x.ts'), 'knex')).to.match(/not allowed in application/)
-    expect(violation(path.join('application', 'use-cases', 'x.ts'), '../../adapters/http/app')).to.match(/may not depend on adapters/)
-    expect(violation(path.join('adapters', 'http', 'app.ts'), '../../bootstrap/config')).to.match(/may not depend on bootstrap/)
-    expect(violation(path.join('adapters', 'http', 'app.ts'), 'inversify')).to.match(/not allowed in adapters/)
-    expect(violation(path.join('application', 'x.ts'), 'fp-ts/TaskEither')).to.equal(undefined)
-    expect(importsOf("import type { A } from './a'\nimport * as t from 'io-ts'\nconst s = await import('sharp')")).to.deep.equal(['./a', 'io-ts', 'sharp'])
+  it('would catch each violation it exists for', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'imgtier-layers-'))
+    try {
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'))
+      const files: Record<string, string> = {
+        'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true } }),
+        'domain/impure.ts': "import Koa from 'koa'\nimport { readFileSync } from 'node:fs'\nexport const x = [Koa, readFileSync]\n",
+        'domain/cycle-a.ts': "import { b } from './cycle-b'\nexport const a = () => b\n",
+        'domain/cycle-b.ts': "import { a } from './cycle-a'\nexport const b = () => a\n",
+        'domain/uses-test.ts': "import { t } from '../test/t'\nexport const u = t\n",
+        'test/t.ts': 'export const t = 1\n',
+        'application/impure.ts': "import { y } from '../adapters/b'\nimport type { Knex } from 'knex'\nexport const z: Knex | number = y\n",
+        'application/container.ts': "import { Container } from 'inversify'\nexport const c = Container\n",
+        'adapters/a/reaches-in.ts': "import { y } from '../b/internal'\nexport const w = y\n",
+        'adapters/a/reaches-up.ts': "import { c } from '../../bootstrap/c'\nexport const v = c\n",
+        'adapters/b/internal.ts': 'export const y = 1\n',
+        'adapters/b/index.ts': "export { y } from './internal'\n",
+        'bootstrap/c.ts': 'export const c = 1\n',
+        'testing/kit.ts': "import { c } from '../bootstrap/c'\nimport { y } from '../adapters/b/internal'\nexport const k = [c, y]\n",
+      }
+      for (const [name, content] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+        writeFileSync(path.join(dir, name), content)
+      }
+      const caught = new Set(cruise(dir, ['domain', 'application', 'adapters', 'bootstrap', 'testing']).summary.violations.map((v) => v.rule.name))
+      expect([...caught].sort()).to.deep.equal([
+        'adapters-stay-inside', 'adapters-through-the-front-door', 'application-is-pure', 'domain-is-pure',
+        'infrastructure-libraries-in-adapters', 'no-circular', 'only-bootstrap-knows-the-container', 'sources-never-import-tests',
+        'testing-uses-public-faces',
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -11,12 +11,14 @@ import type { ThumbnailRenderer } from '../../application/ports/blobs'
 import { scryptPasswordHasher } from '../../adapters/auth'
 import type { Database } from '../../adapters/persistence'
 import { fixedClock, type FixedClock } from '../../adapters/runtime'
+import type { CacheOverrides } from '../../bootstrap/caches'
 import { loadConfig } from '../../bootstrap/config'
 import { createImgtier, type Imgtier } from '../../bootstrap/imgtier'
 import { handlerFromEnv } from '../../lambda/handler'
 import { freshDatabase } from './database'
 import { startLambdaInvokeServer, type LambdaInvokeServer } from './lambda-invoke-server'
 import { freshS3, type TestS3 } from './s3'
+import { registerApiOrigin } from './openapi-check'
 import { reportService } from './services'
 
 /**
@@ -52,6 +54,8 @@ export interface TestServerOptions {
   readonly publicHost?: string
   /** Where the server logs (silent by default, or TEST_LOG_LEVEL): tests that read the log pass their own. */
   readonly logger?: pino.Logger
+  /** Cache knobs no environment variable sets (how long a lost listener stays away). */
+  readonly caches?: CacheOverrides
   // With env.DATABASE_URL and no `database`, the server opens (and migrates) its own pool, as a real instance does.
 }
 
@@ -95,6 +99,8 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     IMGTIER_JWT_SECRET: randomBytes(32).toString('base64url'),
     IMGTIER_LINK_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
     IMGTIER_RATE_LIMITS: 'off',
+    // close() drains: a test that leaves a request hanging should not wait the production 25 s.
+    IMGTIER_SHUTDOWN_GRACE_MS: '2000',
     LOG_LEVEL: 'silent',
     ...(aws?.env ?? {}),
     ...(opts.env ?? {}),
@@ -111,8 +117,10 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     passwords: FAST_PASSWORDS,
     wrapRenderer: (r) => counting(r, counter),
     logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...(opts.caches ? { caches: opts.caches } : {}),
   })
   await imgtier.listen(port, '127.0.0.1')
+  registerApiOrigin(url)
   return {
     url, backend, clock, imgtier, database: imgtier.database, admin,
     renders: () => counter.n,

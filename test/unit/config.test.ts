@@ -14,6 +14,14 @@ describe('configuration from the environment', () => {
     expect(r.right).to.deep.include({ port: 8000, host: '0.0.0.0', publicUrl: 'http://localhost:8000', storage: 'fs', delivery: 'proxy', maxUploadBytes: 20 * 1024 * 1024, maxPixels: 50_000_000, migrateOnStart: true })
     expect(r.right.thumbnailer).to.deep.equal({ kind: 'inprocess' })
     expect(r.right.rateLimits.enabled).to.equal(true)
+    expect(r.right).to.deep.include({ cacheTtlMs: 2_000, thumbnailCacheBytes: 64 * 1024 * 1024 })
+  })
+
+  it('reads the cache settings, 0 turning each off, and refuses a bad one', () => {
+    const r = loadConfig({ IMGTIER_CACHE_TTL_MS: '0', IMGTIER_THUMBNAIL_CACHE_BYTES: '0' })
+    if (E.isLeft(r)) throw new Error(r.left.join('; '))
+    expect(r.right).to.deep.include({ cacheTtlMs: 0, thumbnailCacheBytes: 0 })
+    expect(problemsOf({ IMGTIER_CACHE_TTL_MS: '2s' }).join()).to.match(/^IMGTIER_CACHE_TTL_MS: /)
   })
 
   it('reports every bad value at once, one line each, naming the variable', () => {

@@ -20,11 +20,17 @@ export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: str
       ctx.status = 302
       ctx.set('Location', delivery.url)
       return
+    case 'Headers':
+      ctx.status = 200
+      ctx.type = delivery.contentType
+      ctx.length = delivery.length
+      return
     case 'Bytes':
       ctx.status = 200
       ctx.type = delivery.contentType
-      // Koa destroys a stream body when the response ends, read or not (HEAD).
-      ctx.body = delivery.body instanceof Readable ? delivery.body : Readable.from(delivery.body)
+      // Bytes already in memory go as they are; a stream is destroyed by Koa when the response ends, read or not (HEAD).
+      ctx.body = delivery.whole !== undefined ? Buffer.from(delivery.whole.buffer, delivery.whole.byteOffset, delivery.whole.byteLength)
+        : delivery.body instanceof Readable ? delivery.body : Readable.from(delivery.body)
       ctx.length = delivery.length
   }
 }

@@ -76,4 +76,10 @@ describe('domain: images, variants and links', () => {
     expect(noOriginal).not.to.have.property('original')
     expect(noOriginal.expiringLinks).not.to.have.property('original')
   })
+
+  it('joins a base URL with or without trailing slashes into one slash', () => {
+    for (const base of ['https://x/img', 'https://x/img/', 'https://x/img//']) {
+      expect(imageLinks(base, { id: 'abc' }, named('Basic')).thumbnails['200'], base).to.equal('https://x/img/images/abc/thumbnails/200')
+    }
+  })
 })
