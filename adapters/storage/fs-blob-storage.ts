@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { constants, promises as fs } from 'node:fs'
+import { constants, promises as fs, type Stats } from 'node:fs'
 import * as path from 'node:path'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
@@ -91,9 +91,10 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     }
   }
 
-  const remove = async (key: string): Promise<boolean> => {
-    const file = fileOf(key)
+  /** Unlinks a file and prunes the folders it leaves empty; false when it was gone, or `keep` spares it. */
+  const removeFile = async (file: string, keep?: (stat: Stats) => boolean): Promise<boolean> => {
     try {
+      if (keep && keep(await fs.stat(file))) return false
       await fs.unlink(file)
     } catch (e) {
       if (hasCode(e, 'ENOENT')) return false
@@ -103,19 +104,11 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     return true
   }
 
-  /** Unlinks a temporary last written before `before`; one that is gone or fresh stays. */
-  const removeTemporary = async (relFile: string, before: Date): Promise<boolean> => {
-    const file = path.join(root, relFile)
-    try {
-      if ((await fs.stat(file)).mtime >= before) return false
-      await fs.unlink(file)
-    } catch (e) {
-      if (hasCode(e, 'ENOENT')) return false
-      throw e
-    }
-    await prune(path.dirname(file))
-    return true
-  }
+  const remove = (key: string): Promise<boolean> => removeFile(fileOf(key))
+
+  /** A temporary last written before `before`: a fresh one may be a write in flight. */
+  const removeTemporary = (relFile: string, before: Date): Promise<boolean> =>
+    removeFile(path.join(root, relFile), (stat) => stat.mtime >= before)
 
   /** The header line is read first; the bytes after it stream from the same open file. */
   const streamFrom = async (key: string, handle: fs.FileHandle): Promise<BlobStream> => {
