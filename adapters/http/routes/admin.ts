@@ -19,12 +19,12 @@ import { decoded, respond, sendAppError } from '../respond'
 import { envelope, tierJson, userJson } from '../serialize'
 import { uuidParam } from './params'
 
-const CreateUserBody = t.intersection([
+export const CreateUserBody = t.intersection([
   t.strict({ username: Username, password: Password }),
   t.exact(t.partial({ tierId: Uuid, role: Role, active: t.boolean })),
-])
-const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }))
-const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
+], 'CreateUserRequest')
+export const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }), 'UpdateUserRequest')
+export const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
 
 const TIER_FIELDS = ['name', 'thumbnailHeights', 'originalLink', 'expiringLinks', 'expiringLinkSeconds']
 const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role', 'active']
