@@ -16,7 +16,7 @@ export interface Storage { readonly originals: OriginalStorage; readonly thumbna
 export const makeStorage = async (config: Config, logger: Logger): Promise<Storage> => {
   if (config.storage === 'fs') {
     const root = path.join(config.dataDir, 'blobs')
-    return { originals: fsBlobStorage(path.join(root, 'originals')), thumbnails: fsBlobStorage(path.join(root, 'thumbnails')) }
+    return { originals: fsBlobStorage(path.join(root, 'originals')), thumbnails: fsBlobStorage(path.join(root, 'thumbnails'), { durable: false }) }
   }
   const s3 = config.s3
   const client = makeS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle })

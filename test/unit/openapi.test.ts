@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -13,6 +13,7 @@ import type { OpenAPIV3_1 } from 'openapi-types'
 import { toJsonSchema } from '../../adapters/http/openapi/json-schema'
 import { openApiDocument } from '../../adapters/http/openapi/document'
 import { OPERATIONS } from '../../adapters/http/openapi/operations'
+import { problemCatalogue } from '../../adapters/http/openapi/problems'
 import { CreateUserBody } from '../../adapters/http/routes/admin'
 import { PageQuery } from '../../domain/page'
 import { TierInput } from '../../domain/tier'
@@ -105,6 +106,19 @@ describe('OpenAPI document (derived from the codecs)', function () {
     }
     const documented = new Set(OPERATIONS.filter((o) => o.method !== 'head').map((o) => `${o.method.toUpperCase()} ${o.path}`))
     expect([...routed].sort()).to.deep.equal([...documented].sort())
+  })
+})
+
+describe('problem catalogue', () => {
+  it('knows every problem code the HTTP edge makes by hand, with its status (method_not_allowed is no operation\'s)', () => {
+    const catalogue = problemCatalogue()
+    const dir = path.join(__dirname, '../../adapters/http')
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    const made = sources.flatMap((src) => [...src.matchAll(/problem\((\d{3}), '([a-z_]+)'/g)].map((m) => ({ status: Number(m[1]), code: m[2] ?? '' })))
+    expect(made.length).to.be.greaterThan(5)
+    for (const { status, code } of made.filter((p) => p.code !== 'method_not_allowed')) {
+      expect(catalogue.get(code)?.status, `${code}: add it to EDGE in adapters/http/openapi/problems.ts`).to.equal(status)
+    }
   })
 })
 
