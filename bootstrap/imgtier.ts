@@ -45,6 +45,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
     const http = createHttpApp({
       api,
       logger,
+      metrics: core.resources.metrics,
       rateLimiters,
       settings: {
         publicUrl: config.publicUrl,
@@ -53,6 +54,7 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
         trustProxy: config.trustProxy,
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
         metricsToken: config.metricsToken,
+        accessLog: config.accessLog,
         corsOrigins: config.corsOrigins,
       },
       draining: () => drain?.draining() ?? false,

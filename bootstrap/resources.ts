@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import type { Ports, UseCaseSettings } from '../application/bound-use-cases'
 import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
 import type { Clock } from '../application/ports/runtime'
@@ -8,14 +8,16 @@ import {
   objectionImageRepository, objectionRefreshTokenRepository, objectionRenderClaims, objectionTierRepository, objectionUserRepository,
   type Database,
 } from '../adapters/persistence'
+import { makeMetrics, measuredRenderer, type Metrics } from '../adapters/metrics'
 import { cachingImageRepository, cachingRefreshTokenRepository, cachingTierRepository, cachingUserRepository } from '../adapters/cache'
 import { cryptoHasher, cryptoIdGenerator, systemClock } from '../adapters/runtime'
 import { sharpImageInspector } from '../adapters/thumbnails/sharp-image-inspector'
 import { makeCaches, type CacheOverrides, type Caches } from './caches'
 import type { Config } from './config'
 import { devSecrets } from './dev-secrets'
+import { makeLogger } from './logger'
 import { openDatabaseAtStart, openStorageAtStart } from './start-backends'
-import { makeRenderer } from './storage'
+import { makeRenderer, measuredStorage } from './storage'
 
 /** What tests and embedders may replace; everything else comes from the config. */
 export interface Overrides {
@@ -41,6 +43,8 @@ export interface Resources {
   readonly renderer: ThumbnailRenderer
   readonly passwords: PasswordHasher
   readonly secrets: { readonly jwtSecret: string; readonly linkKeys: readonly LinkKey[] }
+  /** The instance's instruments; the stores and the renderer above are already measured into them. */
+  readonly metrics: Metrics
   /** Hot-path caches: the repositories and the thumbnail store read through them (bootstrap/caches.ts). */
   readonly caches: Caches
 }
@@ -82,18 +86,20 @@ export const settingsOf = (config: Config): UseCaseSettings => ({
  * failure part-way closes what was opened.
  */
 export const openResources = async (config: Config, overrides: Overrides, cleanups: (() => Promise<void>)[]): Promise<Resources> => {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'imgtier' } })
+  const logger = overrides.logger ?? makeLogger(config.logLevel)
+  const metrics = makeMetrics()
   // Both wait a bounded time for a backend that is still coming up, and name it if it never does.
   const database = overrides.database ?? await openDatabaseAtStart(config, logger)
   if (!overrides.database) cleanups.push(() => database.close())
-  const storage = overrides.storage ?? await openStorageAtStart(config, logger)
-  const renderer = makeRenderer(config, storage)
+  const storage = measuredStorage(overrides.storage ?? await openStorageAtStart(config, logger), metrics)
+  const renderer = measuredRenderer(makeRenderer(config, storage), config.thumbnailer.kind, metrics)
   const caches = makeCaches(config, database, logger, overrides.caches)
   cleanups.push(() => caches.close())
+  metrics.watchMemoryCache(caches.thumbnailBytes.stats)
   // Whatever is not configured comes from the generated development secrets.
   const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined
   return {
-    config, logger, database, ...storage, caches,
+    config, logger, metrics, database, ...storage, caches,
     clock: overrides.clock ?? systemClock(),
     renderer: overrides.wrapRenderer ? overrides.wrapRenderer(renderer) : renderer,
     passwords: overrides.passwords ?? scryptPasswordHasher(),

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { Logger } from 'pino'
 import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../application/ports/blobs'
+import { measuredBlobStorage, type Metrics } from '../adapters/metrics'
 import { fsBlobStorage } from '../adapters/storage/fs-blob-storage'
 import { ensureBuckets, makeS3Client } from '../adapters/storage/s3-client'
 import { s3Stores } from '../adapters/storage/s3-stores'
@@ -15,7 +16,7 @@ export interface Storage { readonly originals: OriginalStorage; readonly thumbna
 export const makeStorage = async (config: Config, logger: Logger): Promise<Storage> => {
   if (config.storage === 'fs') {
     const root = path.join(config.dataDir, 'blobs')
-    return { originals: fsBlobStorage(path.join(root, 'originals')), thumbnails: fsBlobStorage(path.join(root, 'thumbnails')) }
+    return { originals: fsBlobStorage(path.join(root, 'originals')), thumbnails: fsBlobStorage(path.join(root, 'thumbnails'), { durable: false }) }
   }
   const s3 = config.s3
   const client = makeS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle })
@@ -31,6 +32,12 @@ export const makeStorage = async (config: Config, logger: Logger): Promise<Stora
   }
   return { originals, thumbnails }
 }
+
+/** Both stores timed by operation; thumbnail reads counted as cache hits and misses. */
+export const measuredStorage = (storage: Storage, metrics: Metrics): Storage => ({
+  originals: measuredBlobStorage(storage.originals, 'originals', metrics),
+  thumbnails: measuredBlobStorage(storage.thumbnails, 'thumbnails', metrics),
+})
 
 export const makeRenderer = (config: Config, storage: Storage): ThumbnailRenderer => {
   const t = config.thumbnailer

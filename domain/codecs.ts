@@ -1,7 +1,20 @@
 import * as t from 'io-ts'
 
+/**
+ * What a hand-written codec accepts, for the API description: `like` is a structural
+ * codec it narrows, `schema` the JSON Schema keywords that say how. Kept beside the
+ * codec so the OpenAPI document derives from it instead of copying it.
+ */
+export interface JsonSchemaHint {
+  readonly like?: t.Mixed
+  readonly schema?: Readonly<Record<string, unknown>>
+}
+
+export const described = <C extends t.Mixed>(codec: C, hint: JsonSchemaHint): C & { readonly jsonSchemaHint: JsonSchemaHint } =>
+  Object.assign(codec, { jsonSchemaHint: hint })
+
 /** An integer (a JSON number, never a numeric string) within [min, max]. */
-export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]`) =>
+export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]`) => described(
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
@@ -10,7 +23,7 @@ export const intBetween = (min: number, max: number, name = `Int[${min}..${max}]
         ? t.success(u)
         : t.failure(u, c, `must be an integer from ${min} to ${max}`),
     t.identity,
-  )
+  ), { schema: { type: 'integer', minimum: min, maximum: max } })
 
 /**
  * U+0000 (a Postgres text value cannot hold it) or a UTF-16 surrogate without its pair
@@ -28,12 +41,12 @@ export const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surr
  * Text the database stores as it is. Every codec of client text that reaches the database
  * (names, usernames, passwords, tokens, cursors) builds on this one.
  */
-export const DatabaseText = new t.Type<string, string, unknown>(
+export const DatabaseText = described(new t.Type<string, string, unknown>(
   'DatabaseText',
   (u): u is string => typeof u === 'string' && isStorableText(u),
   (u, c) => (typeof u !== 'string' ? t.failure(u, c, 'must be a string') : isStorableText(u) ? t.success(u) : t.failure(u, c, UNSTORABLE_TEXT_MESSAGE)),
   t.identity,
-)
+), { schema: { type: 'string', description: 'no U+0000, no unpaired surrogates' } })
 
 /** Length in characters as the database counts them (code points): an emoji is one, not two UTF-16 units. */
 export const characterCount = (s: string): number => {
@@ -43,7 +56,7 @@ export const characterCount = (s: string): number => {
 }
 
 /** A string whose length (after trimming, in code points) is within [min, max]; yields the trimmed string. */
-export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) =>
+export const trimmedString = (min: number, max: number, name = `String[${min}..${max}]`) => described(
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => DatabaseText.is(u) && characterCount(u.trim()) >= min && characterCount(u.trim()) <= max,
@@ -55,10 +68,10 @@ export const trimmedString = (min: number, max: number, name = `String[${min}..$
       return n >= min && n <= max ? t.success(s) : t.failure(u, c, `must be ${min} to ${max} characters`)
     },
     t.identity,
-  )
+  ), { schema: { type: 'string', minLength: min, maxLength: max, description: 'trimmed of surrounding white space' } })
 
 /** A string of [min, max] characters, taken as is (passwords: no trimming). */
-export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) =>
+export const stringOfLength = (min: number, max: number, name = `String{${min}..${max}}`) => described(
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => DatabaseText.is(u) && u.length >= min && u.length <= max,
@@ -69,7 +82,7 @@ export const stringOfLength = (min: number, max: number, name = `String{${min}..
           ? t.success(u)
           : t.failure(u, c, `must be a string of ${min} to ${max} characters`),
     t.identity,
-  )
+  ), { schema: { type: 'string', minLength: min, maxLength: max } })
 
 /**
  * Where in the input an io-ts error is, as `a.b.0`: the keys of objects and arrays,

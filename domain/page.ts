@@ -1,13 +1,13 @@
 import * as O from 'fp-ts/Option'
 import * as t from 'io-ts'
-import { DatabaseText } from './codecs'
+import { DatabaseText, described } from './codecs'
 import { isUuid } from './ids'
 
 export const LIMIT_DEFAULT = 20
 export const LIMIT_MAX = 100
 
 /** `limit` and `offset` arrive as query strings; only plain decimal integers pass. */
-const queryInt = (name: string, min: number, max: number) =>
+const queryInt = (name: string, min: number, max: number) => described(
   new t.Type<number, string, unknown>(
     name,
     (u): u is number => typeof u === 'number',
@@ -19,7 +19,7 @@ const queryInt = (name: string, min: number, max: number) =>
       return t.failure(u, c, `must be an integer from ${min} to ${max}`)
     },
     String,
-  )
+  ), { schema: { type: 'integer', minimum: min, maximum: max } })
 
 export const PageQuery = t.exact(
   t.partial({

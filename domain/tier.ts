@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import * as E from 'fp-ts/Either'
-import { intBetween, trimmedString } from './codecs'
+import { described, intBetween, trimmedString } from './codecs'
 import type { InvalidExpiry, InvalidTier, TierForbidsExpiringLinks, TierForbidsOriginal, TierForbidsSize } from './errors'
 import type { Variant } from './variant'
 
@@ -25,7 +25,7 @@ export const TierName = trimmedString(1, 100, 'TierName')
 export const Height = intBetween(HEIGHT_MIN, HEIGHT_MAX, 'Height')
 
 /** 1–20 distinct heights; stored sorted so links and comparisons are stable. */
-export const ThumbnailHeights = new t.Type<number[], number[], unknown>(
+export const ThumbnailHeights = described(new t.Type<number[], number[], unknown>(
   'ThumbnailHeights',
   (u): u is number[] => t.array(Height).is(u) && u.length >= 1 && u.length <= 20 && new Set(u).size === u.length,
   (u, c) => {
@@ -37,10 +37,10 @@ export const ThumbnailHeights = new t.Type<number[], number[], unknown>(
     return t.success([...(u as number[])].sort((a, b) => a - b))
   },
   t.identity,
-)
+), { like: t.array(Height), schema: { minItems: 1, maxItems: 20, uniqueItems: true } })
 
 const Seconds = intBetween(EXPIRY_FLOOR, EXPIRY_CEILING, 'ExpirySeconds')
-export const ExpiringLinkSecondsCodec = new t.Type<ExpiringLinkSeconds, ExpiringLinkSeconds, unknown>(
+export const ExpiringLinkSecondsCodec = described(new t.Type<ExpiringLinkSeconds, ExpiringLinkSeconds, unknown>(
   'ExpiringLinkSeconds',
   (u): u is ExpiringLinkSeconds => t.type({ min: Seconds, max: Seconds }).is(u) && u.min <= u.max,
   (u, c) => {
@@ -50,7 +50,7 @@ export const ExpiringLinkSecondsCodec = new t.Type<ExpiringLinkSeconds, Expiring
     return v.min <= v.max ? t.success(v) : t.failure<ExpiringLinkSeconds>(u, c, 'min must not exceed max')
   },
   t.identity,
-)
+), { like: t.strict({ min: Seconds, max: Seconds }), schema: { description: 'seconds; min must not exceed max' } })
 
 /** What an admin sends to create a tier (flags default to the most restrictive). */
 export const TierInput = t.intersection([

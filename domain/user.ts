@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import * as E from 'fp-ts/Either'
-import { stringOfLength } from './codecs'
+import { described, stringOfLength } from './codecs'
 import type { AdminOnly, ReadOnlyAdmin } from './errors'
 
 export const Role = t.keyof({ user: null, admin: null, auditor: null }, 'Role')
@@ -18,15 +18,17 @@ export interface User {
   readonly createdAt: Date
 }
 
-export const Username = new t.Type<string, string, unknown>(
+const USERNAME = /^[A-Za-z0-9_.@-]{3,64}$/
+
+export const Username = described(new t.Type<string, string, unknown>(
   'Username',
-  (u): u is string => typeof u === 'string' && /^[A-Za-z0-9_.@-]{3,64}$/.test(u),
+  (u): u is string => typeof u === 'string' && USERNAME.test(u),
   (u, c) =>
-    typeof u === 'string' && /^[A-Za-z0-9_.@-]{3,64}$/.test(u)
+    typeof u === 'string' && USERNAME.test(u)
       ? t.success(u)
       : t.failure(u, c, 'must be 3 to 64 characters: letters, digits, _ . @ -'),
   t.identity,
-)
+), { schema: { type: 'string', pattern: USERNAME.source } })
 
 export const Password = stringOfLength(8, 1024, 'Password')
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Metrics } from '../metrics'
 import type { RateLimiters } from './rate-limit'
 import type { UseCases } from '../../application/bound-use-cases'
 
@@ -12,6 +13,8 @@ export interface HttpSettings {
   readonly trustProxy: boolean
   readonly refreshTtlSeconds: number
   readonly metricsToken?: string
+  /** One `info` line per request (IMGTIER_ACCESS_LOG); on unless set false. */
+  readonly accessLog?: boolean
   /** Origins allowed by CORS; empty means no cross-origin access. */
   readonly corsOrigins: readonly string[]
 }
@@ -31,4 +34,6 @@ export interface HttpDeps {
   readonly logger: Logger
   /** Absent: no rate limits (IMGTIER_RATE_LIMITS=off). */
   readonly rateLimiters?: RateLimiters
+  /** Shared with the port decorators built at start-up; absent: the app makes its own. */
+  readonly metrics?: Metrics
 }

@@ -1,16 +1,18 @@
 import cors from '@koa/cors'
 import type Router from '@koa/router'
-import { randomUUID } from 'node:crypto'
 import { Stream } from 'node:stream'
 import Koa, { type Context, type Next } from 'koa'
 import type { HttpDeps } from './api'
-import { makeMetrics, type Metrics } from './metrics'
+import { measuredApi } from './measured-api'
+import { httpMetrics, makeMetrics, type Metrics } from './metrics'
 import { lingerOnUnreadBody } from './linger'
 import { INTERNAL, problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
+import { requestLog } from './request-log'
 import { helmetHeaders, securityHeaders } from './security-headers'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
+import { docsRoutes } from './routes/docs'
 import { consoleRoutes } from './routes/console'
 import { imageRoutes } from './routes/images'
 import { linkRoutes } from './routes/links'
@@ -63,8 +65,9 @@ const notFoundOrMethodNotAllowed = (routers: readonly Router[]) => async (ctx: C
 }
 
 export const createHttpApp = (deps: HttpDeps): HttpApp => {
-  const { api, settings } = deps
-  const metrics = makeMetrics()
+  const { settings } = deps
+  const metrics = deps.metrics ?? makeMetrics()
+  const api = measuredApi(deps.api, metrics)
   const limit = rateLimit(deps.rateLimiters)
   const routers = [
     opsRoutes({ readiness: deps.readiness, draining: deps.draining, metrics, metricsToken: settings.metricsToken, publicUrl: settings.publicUrl }),
@@ -73,26 +76,23 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     imageRoutes(api, settings, limit),
     linkRoutes(api, limit),
     adminRoutes(api, settings, limit),
+    docsRoutes(),
     consoleRoutes(),
   ]
+  const httpsPublic = settings.publicUrl.startsWith('https:')
   const koa = new Koa({ proxy: settings.trustProxy })
-  koa.use(async (ctx, next) => {
-    const requestId = randomUUID()
-    const started = performance.now()
-    ctx.state.log = deps.logger.child({ requestId })
-    ctx.set('X-Request-Id', requestId)
-    await next()
-    // One line a request: successes at debug (volume), client errors at info, server errors at error.
-    const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'info' : 'debug'
-    ctx.state.log[level]({ method: ctx.method, route: ctx._matchedRoute ?? ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request')
-  })
+  koa.use(requestLog(deps.logger, { accessLog: settings.accessLog ?? true }))
   koa.use(lingerOnUnreadBody)
   koa.use(errorBoundary)
   koa.use(serializeJsonOnce)
-  koa.use(metrics.middleware)
+  koa.use(httpMetrics(metrics))
   koa.use(securityHeaders(helmetHeaders({
     // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is
+    // not there, and browsers ignore COOP (with a console error): both only where the public URL is https.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: httpsPublic ? [] : null } },
+    crossOriginOpenerPolicy: httpsPublic,
   })))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)

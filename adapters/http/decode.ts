@@ -28,3 +28,9 @@ export const unknownFields = (input: unknown, known: readonly string[]): FieldPr
   input !== null && typeof input === 'object' && !Array.isArray(input)
     ? Object.keys(input).filter((k) => !known.includes(k)).map((k) => ({ path: k, message: 'is not a known field' }))
     : []
+
+/** Decodes a JSON body, refusing fields the resource does not have (every JSON body of the API). */
+export const decodeBody = <A>(codec: t.Decoder<unknown, A>, known: readonly string[]) => (input: unknown): E.Either<Problem, A> => {
+  const extra = unknownFields(input, known)
+  return extra.length > 0 ? E.left(invalidRequest(extra)) : decodeWith(codec, input)
+}

@@ -1,5 +1,6 @@
 import type { Context } from 'koa'
 import type * as Errors from '../../domain/errors'
+import type { ProblemResource } from './resources'
 
 /** Every expected failure a use-case can return. */
 export type AppError =
@@ -87,19 +88,24 @@ export const invalidRequest = (errors: readonly FieldProblem[], detail = 'The re
 
 export const problem = p
 
+/** The RFC 9457 body of a problem, as the API sends it (and the OpenAPI examples show it). */
+export const problemBody = (prob: Problem, requestId?: string): ProblemResource => ({
+  type: `urn:imgtier:problem:${prob.code}`,
+  title: prob.title,
+  status: prob.status,
+  detail: prob.detail,
+  code: prob.code,
+  ...(prob.errors ? { errors: [...prob.errors] } : {}),
+  // Quoted in a support request, it finds the request's log lines.
+  ...(requestId !== undefined ? { requestId } : {}),
+})
+
 /** Writes a problem+json response. The body never holds a stack trace or an internal message. */
 export const sendProblem = (ctx: Context, prob: Problem): void => {
   ctx.status = prob.status
   for (const [name, value] of Object.entries(prob.headers ?? {})) ctx.set(name, value)
   ctx.type = 'application/problem+json'
-  ctx.body = {
-    type: `urn:imgtier:problem:${prob.code}`,
-    title: prob.title,
-    status: prob.status,
-    detail: prob.detail,
-    code: prob.code,
-    ...(prob.errors ? { errors: prob.errors } : {}),
-  }
+  ctx.body = problemBody(prob, typeof ctx.state.requestId === 'string' ? ctx.state.requestId : undefined)
 }
 
 /** Marks an error the logger should see: only infrastructure failures and bugs are logged loudly. */

@@ -3,8 +3,9 @@ import { imageLinks } from '../../domain/links'
 import type { Page, PageRequest } from '../../domain/page'
 import type { Tier } from '../../domain/tier'
 import type { User } from '../../domain/user'
+import type { ImageResource, MeResource, TierResource, UserResource } from './resources'
 
-export const imageJson = (baseUrl: string, image: Image, ownerTier: Tier) => ({
+export const imageJson = (baseUrl: string, image: Image, ownerTier: Tier): ImageResource => ({
   id: image.id,
   name: image.name,
   format: image.format,
@@ -15,16 +16,16 @@ export const imageJson = (baseUrl: string, image: Image, ownerTier: Tier) => ({
   links: imageLinks(baseUrl, image, ownerTier),
 })
 
-export const tierJson = (tier: Tier) => ({
+export const tierJson = (tier: Tier): TierResource => ({
   id: tier.id,
   name: tier.name,
-  thumbnailHeights: tier.thumbnailHeights,
+  thumbnailHeights: [...tier.thumbnailHeights],
   originalLink: tier.originalLink,
   expiringLinks: tier.expiringLinks,
   expiringLinkSeconds: { min: tier.expiringLinkSeconds.min, max: tier.expiringLinkSeconds.max },
 })
 
-export const userJson = (user: User) => ({
+export const userJson = (user: User): UserResource => ({
   id: user.id,
   username: user.username,
   role: user.role,
@@ -33,7 +34,7 @@ export const userJson = (user: User) => ({
   createdAt: user.createdAt.toISOString(),
 })
 
-export const meJson = (user: User, tier: Tier) => ({ id: user.id, username: user.username, role: user.role, tier: tierJson(tier) })
+export const meJson = (user: User, tier: Tier): MeResource => ({ id: user.id, username: user.username, role: user.role, tier: tierJson(tier) })
 
 const pageUrl = (collectionUrl: string, req: PageRequest): string => {
   const params = new URLSearchParams('cursor' in req ? { limit: String(req.limit), cursor: req.cursor } : { limit: String(req.limit), offset: String(req.offset) })

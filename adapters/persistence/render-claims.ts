@@ -10,8 +10,8 @@ const inMs = (knex: Knex, ms: number) => knex.raw("clock_timestamp() + ? * inter
 
 /**
  * One statement decides: insert the claim, or take over an expired one. A row comes
- * back only when this caller won, on Postgres and PGlite alike. The table is unlogged
- * (migration 20250101000005): a claim waits for no WAL flush.
+ * back only when this caller won, on Postgres and PGlite alike. The table is unlogged and
+ * locks no other row (migrations 20250101000005 and 6): a claim waits for no WAL flush.
  */
 export const objectionRenderClaims = (knex: Knex): RenderClaims => ({
   claim: (imageId, height, ttlMs) =>

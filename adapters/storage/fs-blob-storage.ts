@@ -25,7 +25,17 @@ const isBlobFile = (name: string): boolean => name.endsWith(BLOB_SUFFIX) && !nam
 const hasCode = (e: unknown, ...codes: string[]): boolean =>
   e instanceof Error && 'code' in e && typeof e.code === 'string' && codes.includes(e.code)
 
-export const fsBlobStorage = (rootDir: string): BlobStorage => {
+export interface FsBlobStorageOptions {
+  /**
+   * false for a cache whose blobs can be made again (thumbnails): writes skip the fsync
+   * (still written aside and renamed, so no reader sees half a file), and a blob an OS
+   * crash left empty or headerless reads as missing, so it is made again. Default true.
+   */
+  readonly durable?: boolean
+}
+
+export const fsBlobStorage = (rootDir: string, options: FsBlobStorageOptions = {}): BlobStorage => {
+  const durable = options.durable ?? true
   const root = path.resolve(rootDir)
   const fileOf = (key: string) => path.join(root, ...key.split('/').map(encodeURIComponent)) + BLOB_SUFFIX
   const keyOf = (relFile: string) => relFile.slice(0, -BLOB_SUFFIX.length).split(path.sep).map(decodeURIComponent).join('/')
@@ -42,7 +52,7 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
         try {
           await handle.writeFile(data)
           // Durable before visible: a crash after the rename never exposes a torn file.
-          await handle.sync()
+          if (durable) await handle.sync()
         } finally {
           await handle.close()
         }
@@ -111,10 +121,14 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
     removeFile(path.join(root, relFile), (stat) => stat.mtime >= before)
 
   /** The header line is read first; the bytes after it stream from the same open file. */
-  const streamFrom = async (key: string, handle: fs.FileHandle): Promise<BlobStream> => {
+  const streamFrom = async (key: string, handle: fs.FileHandle): Promise<BlobStream | undefined> => {
     try {
       const head = Buffer.alloc(HEADER_MAX)
       const { bytesRead } = await handle.read(head, 0, HEADER_MAX, 0)
+      if (headerless(head.subarray(0, bytesRead))) {
+        await handle.close()
+        return undefined
+      }
       const { contentType, headerLength } = parseHeader(key, head.subarray(0, bytesRead))
       const { size } = await handle.stat()
       return { contentType, length: size - headerLength, body: handle.createReadStream({ start: headerLength, autoClose: true }) }
@@ -123,6 +137,9 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
       throw e
     }
   }
+
+  /** A cache blob whose header an OS crash lost (an empty file): missing, not broken. */
+  const headerless = (data: Buffer): boolean => !durable && !data.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))
 
   const parseHeader = (key: string, data: Buffer): { contentType: string; headerLength: number } => {
     const nl = data.indexOf(0x0a)
@@ -157,7 +174,7 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
         TE.chainW((data): TE.TaskEither<BlobNotFound | InfrastructureFailure, Blob> =>
           data === undefined
             ? TE.left({ _tag: 'BlobNotFound', key })
-            : TE.tryCatch(async () => parse(key, data), infrastructureFailure(`fs get ${key}`)),
+            : headerless(data) ? TE.left({ _tag: 'BlobNotFound', key }) : TE.tryCatch(async () => parse(key, data), infrastructureFailure(`fs get ${key}`)),
         ),
       ),
 
@@ -174,7 +191,10 @@ export const fsBlobStorage = (rootDir: string): BlobStorage => {
         TE.chainW((handle): TE.TaskEither<BlobNotFound | InfrastructureFailure, BlobStream> =>
           handle === undefined
             ? TE.left({ _tag: 'BlobNotFound', key })
-            : TE.tryCatch(() => streamFrom(key, handle), infrastructureFailure(`fs open ${key}`)),
+            : pipe(
+                TE.tryCatch(() => streamFrom(key, handle), infrastructureFailure(`fs open ${key}`)),
+                TE.chainW((blob): TE.TaskEither<BlobNotFound, BlobStream> => (blob ? TE.right(blob) : TE.left({ _tag: 'BlobNotFound', key }))),
+              ),
         ),
       ),
 

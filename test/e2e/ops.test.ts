@@ -37,7 +37,8 @@ describe('operations: health, readiness, metrics, API description', function () 
     const sampleId = '00000000-0000-4000-8000-000000000000'
     let checked = 0
     for (const [template, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
-      const path = template.replace('{id}', sampleId).replace('{height}', '200').replace('{token}', 'sample-token')
+      const samples: Record<string, string> = { height: '200', token: 'sample-token', asset: 'init.js' }
+      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => samples[name] ?? sampleId)
       for (const method of Object.keys(item)) {
         const r = await request(`${server.url}${path}`, {
           method: method.toUpperCase(),
@@ -45,18 +46,38 @@ describe('operations: health, readiness, metrics, API description', function () 
           ...(method === 'post' || method === 'patch' ? { json: {} } : {}),
         })
         expect(r.status, `${method} ${template}`).not.to.equal(405)
-        if (r.status === 404) expect(r.json.detail, `${method} ${template} is not routed`).not.to.equal('No such resource.')
+        if (r.status === 404 && method !== 'head') expect(r.json.detail, `${method} ${template} is not routed`).not.to.equal('No such resource.')
         checked++
       }
     }
     expect(checked).to.be.greaterThan(25)
   })
 
-  it('renders the API page with its script from the same origin', async () => {
+  it('serves the docs page and its Swagger UI files from the package, no CDN', async () => {
     const page = await api.get('/docs')
     expect(page.headers.get('content-type')).to.match(/^text\/html/)
-    expect(page.body.toString()).to.include('/openapi.json').and.to.include('<script src="/docs/app.js">')
-    expect((await api.get('/docs/app.js')).headers.get('content-type')).to.match(/javascript/)
+    const html = page.body.toString()
+    for (const src of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(src[1], 'same origin').to.match(/^(\/|data:)/)
+    expect(html).to.include('<script src="/docs/swagger-ui-bundle.js">').and.to.include('<script src="/docs/init.js">')
+    const bundle = await api.get('/docs/swagger-ui-bundle.js')
+    expect(bundle.headers.get('content-type')).to.match(/javascript/)
+    expect(bundle.body.length).to.be.greaterThan(100_000)
+    expect((await api.get('/docs/swagger-ui.css')).headers.get('content-type')).to.match(/^text\/css/)
+    expectProblem(await api.get('/docs/package.json'), 404, 'not_found')
+  })
+
+  it('keeps upgrade-insecure-requests in the CSP only when the public URL is https', async () => {
+    const plain = await api.get('/docs')
+    expect(plain.headers.get('content-security-policy')).not.to.include('upgrade-insecure-requests')
+    expect(plain.headers.get('cross-origin-opener-policy'), 'ignored by browsers over http').to.equal(null)
+    const https = await startTestServer({ env: { IMGTIER_PUBLIC_URL: 'https://images.example.org' } })
+    try {
+      const secure = await request(`${https.url}/docs`)
+      expect(secure.headers.get('content-security-policy')).to.include('upgrade-insecure-requests')
+      expect(secure.headers.get('cross-origin-opener-policy')).to.equal('same-origin')
+    } finally {
+      await https.close()
+    }
   })
 
   it('answers 503 not_ready when the database is gone, and keeps answering liveness', async () => {

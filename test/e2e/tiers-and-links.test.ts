@@ -119,6 +119,13 @@ for (const backend of E2E_BACKENDS) {
         expectProblem(await create('thumbnails/abc', { expiresIn: 300 }), 400, 'invalid_height')
       })
 
+      it('refuses fields a link body does not have, like the admin bodies, naming each', async () => {
+        const r = await create('thumbnails/200', { expiresIn: 600, expiresAt: '2030-01-01', public: true })
+        expectProblem(r, 400, 'invalid_request')
+        expect(r.json.errors.map((e: { path: string }) => e.path).sort()).to.deep.equal(['expiresAt', 'public'])
+        expectProblem(await create('thumbnails/200', [600]), 400, 'invalid_request')
+      })
+
       it('answers 403 link_invalid for tampered or garbage tokens', async () => {
         const r = await create('thumbnails/200', { expiresIn: 600 })
         const token = path(r.json.url).split('/').pop() ?? ''

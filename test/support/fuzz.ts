@@ -62,7 +62,7 @@ export const mutateBytes = (r: Rng, input: Buffer): Buffer => {
   return out
 }
 
-const STRINGS = ['', ' ', 'a', 'Basic', '\u0000', '\n\r', '🙂'.repeat(50), 'x'.repeat(5_000), '../../etc/passwd', '<script>', "' OR 1=1 --", '%s%n', '\\u0000', '__proto__', 'constructor']
+const STRINGS = ['', ' ', 'a', 'Basic', '\u0000', '\n\r', '🙂'.repeat(50), 'x'.repeat(5_000), '../../etc/passwd', '<script>', "' OR 1=1 --", '%s%n', '\\u0000', '__proto__', 'constructor', 'a\u0000b', '\ud800', 'x\udfff', '\ude00\ud83d']
 const NUMBERS = [0, -1, 1, 16, 200, 300, 4096, 4097, 30000, 604800, 604801, 1.5, -0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31]
 
 /** A JSON value of any shape, shallow enough to stay small. */
@@ -94,5 +94,65 @@ export const mutateJson = (r: Rng, valid: Record<string, unknown>): string => {
     case 4: return `{"__proto__": {"role": "admin"}, "constructor": {"prototype": {"x": 1}}, ${JSON.stringify(obj).slice(1)}`
     case 5: return mutateBytes(r, Buffer.from(JSON.stringify(obj))).toString('latin1')
     default: return `${'['.repeat(2_000)}${']'.repeat(2_000)}`
+  }
+}
+
+/** Strings a database or a decoder chokes on: NUL, lone surrogates, overlong and invalid UTF-8, very long values. */
+export const HOSTILE_TEXT: readonly string[] = [
+  '\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\ud83d', '\ude00\ud83d', '\uffff', '\ufeff', '\u202e', 'é'.normalize('NFD'),
+  '🙂'.repeat(300), 'x'.repeat(70_000), '%00', '%', '%%', '%E0%A4%A', '..%2F..%2F', '\r\nX-Injected: 1', '\\', '"', '{', '[]',
+]
+
+/** Percent-encoded forms of hostile bytes for URLs: NUL, a lone surrogate's CESU bytes, overlong '/', invalid UTF-8. */
+const HOSTILE_URL_PARTS: readonly string[] = [
+  '%00', 'a%00b', '%ED%A0%80', '%C0%AF', '%FF%FE', '%', '%G0', '..', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '-1', '0', '1e3',
+  '99999999999999999999', 'x'.repeat(5_000), '%F0%9F%99%82'.repeat(40), '__proto__', 'constructor', '%20', '+', ';', '@',
+]
+
+/** A hostile piece of a URL: one of the list, raw bytes (latin1), or a valid one mutated. */
+export const hostileUrlPart = (r: Rng, valid: string): string => {
+  switch (r.int(4)) {
+    case 0: return r.pick(HOSTILE_URL_PARTS)
+    case 1: return encodeURIComponent(r.pick(HOSTILE_TEXT).replace(/[\ud800-\udfff]/g, '\u0000')).slice(0, 6_000)
+    case 2: return `${valid}${r.pick(HOSTILE_URL_PARTS)}`
+    default: return r.bytes(1 + r.int(16)).toString('latin1').replace(/[\s?#/]/g, '%')
+  }
+}
+
+/** A query string: known keys and unknown ones, hostile or repeated values, array syntax. */
+export const hostileQuery = (r: Rng, keys: readonly string[]): string => {
+  const n = 1 + r.int(3)
+  const parts: string[] = []
+  for (let i = 0; i < n; i++) {
+    const key = r.next() < 0.8 ? r.pick(keys) : r.pick(['__proto__', 'limit[]', 'cursor[a]', '%00', 'x'.repeat(300)])
+    parts.push(`${key}=${hostileUrlPart(r, r.pick(['1', '20', '0', 'abc']))}`)
+  }
+  return parts.join('&')
+}
+
+/** One header to add to a request: hostile values for the headers the API reads. */
+export const hostileHeader = (r: Rng, validToken: string): readonly [string, string] => {
+  const text = () => r.pick(HOSTILE_TEXT).replace(/[\ud800-\udfff]/g, '\u00ed').replace(/[\r\n]/g, ' ').slice(0, 8_000)
+  switch (r.int(9)) {
+    case 0: return ['Authorization', r.pick([`Bearer ${validToken}${text()}`, `Bearer ${text()}`, 'Bearer', `Basic ${text()}`, `bearer  ${validToken}`, `Bearer ${'a'.repeat(9_000)}`])]
+    case 1: return ['Cookie', r.pick([`imgtier_access=${encodeURIComponent(text())}`, `imgtier_refresh=%00`, `imgtier_access=${validToken}; imgtier_access=x`, `=${text()}`])]
+    case 2: return ['If-None-Match', r.pick(['*', '"x"', `"${text()}"`, 'W/', ',,,,'])]
+    case 3: return ['Content-Type', r.pick(['application/json; charset=utf-16', 'application/json; charset=latin1', 'multipart/form-data', 'multipart/form-data; boundary=', `multipart/form-data; boundary=${'b'.repeat(200)}`, 'text/plain', `application/${text()}`])]
+    case 4: return ['X-Forwarded-For', r.pick([text(), '::ffff:1.2.3.4, 999.1.1.1', '', 'unknown'])]
+    case 5: return ['Range', r.pick(['bytes=0-0', 'bytes=-1', 'bytes=99999999999-', `bytes=${text()}`])]
+    case 6: return ['Accept', r.pick(['*/*', text(), 'application/problem+json;q=0'])]
+    case 7: return ['X-Requested-With', text()]
+    default: return ['Origin', r.pick(['null', text(), 'http://evil.example'])]
+  }
+}
+
+/** A Content-Encoding header and a body that may or may not be what it says. */
+export const hostileEncoding = (r: Rng, json: Buffer, encode: Readonly<Record<string, (b: Buffer) => Buffer>>): { readonly coding: string; readonly body: Buffer } => {
+  const coding = r.pick(['gzip', 'deflate', 'br', 'identity', 'GZIP', 'zstd', 'gzip, gzip', 'x-unknown', ''])
+  const encoder = encode[coding]
+  switch (r.int(3)) {
+    case 0: return { coding, body: encoder ? encoder(json) : json }
+    case 1: return { coding, body: encoder ? mutateBytes(r, encoder(json)) : mutateBytes(r, json) }
+    default: return { coding, body: json }
   }
 }

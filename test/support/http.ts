@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { checkAgainstOpenApi } from './openapi-check'
 
 /** A small HTTP client for e2e tests: real requests, with helpers for the common shapes. */
 export interface Reply {
@@ -25,8 +26,11 @@ export const request = async (url: string, o: RequestOptions = {}): Promise<Repl
     headers['content-type'] = 'application/json'
     body = JSON.stringify(o.json)
   }
-  const res = await fetch(url, { method: o.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' })
+  const method = o.method ?? (body !== undefined ? 'POST' : 'GET')
+  const res = await fetch(url, { method, headers, body, redirect: 'manual' })
   const bytes = Buffer.from(await res.arrayBuffer())
+  // Every answer an e2e suite receives is also held to the OpenAPI document.
+  checkAgainstOpenApi({ method, url, status: res.status, headers: res.headers, body: bytes })
   const type = res.headers.get('content-type') ?? ''
   const json = /json/.test(type) && bytes.length > 0 ? JSON.parse(bytes.toString('utf8')) : undefined
   return { status: res.status, headers: res.headers, body: bytes, json }
@@ -41,6 +45,12 @@ export const expectProblem = (reply: Reply, status: number, code: string): void 
   expect(reply.json.title).to.be.a('string')
   expect(reply.json.detail).to.be.a('string')
   expect(JSON.stringify(reply.json)).not.to.match(/\bat .+\.(ts|js):\d+/) // no stack trace, ever
+}
+
+/** A problem body without its `requestId`: two requests' answers compared for what they say, not which request they were. */
+export const sansRequestId = (body: unknown): unknown => {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body
+  return Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'requestId'))
 }
 
 export class Client {

@@ -18,6 +18,7 @@ import { handlerFromEnv } from '../../lambda/handler'
 import { freshDatabase } from './database'
 import { startLambdaInvokeServer, type LambdaInvokeServer } from './lambda-invoke-server'
 import { freshS3, type TestS3 } from './s3'
+import { registerApiOrigin } from './openapi-check'
 import { reportService } from './services'
 
 /**
@@ -119,6 +120,7 @@ export const startTestServer = async (opts: TestServerOptions = {}): Promise<Tes
     ...(opts.caches ? { caches: opts.caches } : {}),
   })
   await imgtier.listen(port, '127.0.0.1')
+  registerApiOrigin(url)
   return {
     url, backend, clock, imgtier, database: imgtier.database, admin,
     renders: () => counter.n,

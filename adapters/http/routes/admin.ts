@@ -12,19 +12,19 @@ import type { UseCases } from '../../../application/bound-use-cases'
 import type { HttpSettings } from '../api'
 import { principalOf, requireAdmin, requireUser } from '../authn'
 import { bodyOf, jsonBody } from '../body'
-import { decodeWith, unknownFields } from '../decode'
-import { invalidRequest, type AppError } from '../problem'
+import { decodeBody, decodeWith } from '../decode'
+import type { AppError } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond, sendAppError } from '../respond'
 import { envelope, tierJson, userJson } from '../serialize'
 import { uuidParam } from './params'
 
-const CreateUserBody = t.intersection([
+export const CreateUserBody = t.intersection([
   t.strict({ username: Username, password: Password }),
   t.exact(t.partial({ tierId: Uuid, role: Role, active: t.boolean })),
-])
-const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }))
-const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
+], 'CreateUserRequest')
+export const UpdateUserBody = t.exact(t.partial({ tierId: Uuid, role: Role, password: Password, active: t.boolean }), 'UpdateUserRequest')
+export const ListQuery = t.exact(t.partial({ limit: PageQuery.type.props.limit, offset: PageQuery.type.props.offset }))
 
 const TIER_FIELDS = ['name', 'thumbnailHeights', 'originalLink', 'expiringLinks', 'expiringLinkSeconds']
 const CREATE_USER_FIELDS = ['username', 'password', 'tierId', 'role', 'active']
@@ -51,15 +51,9 @@ export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     })
   }
 
-  /** Decodes a JSON body, refusing fields the resource does not have. */
-  const body = <A>(codec: t.Decoder<unknown, A>, known: readonly string[]) => (input: unknown) => {
-    const extra = unknownFields(input, known)
-    return extra.length > 0 ? E.left(invalidRequest(extra)) : decodeWith(codec, input)
-  }
-
   router.get('/tiers', listed(api.listTiers, `${base}/admin/tiers`, tierJson))
   router.post('/tiers', jsonBody, async (ctx) => {
-    const input = decoded(ctx, body(TierInput, TIER_FIELDS)(bodyOf(ctx)))
+    const input = decoded(ctx, decodeBody(TierInput, TIER_FIELDS)(bodyOf(ctx)))
     if (!input) return
     await respond(ctx, api.createTier(input), (tier) => {
       ctx.status = 201
@@ -75,7 +69,7 @@ export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     // Existence (404) is judged before the body (400).
     const existing = await api.getTier(id)()
     if (E.isLeft(existing)) return sendAppError(ctx, existing.left)
-    const patch = decoded(ctx, body(TierPatch, TIER_FIELDS)(bodyOf(ctx)))
+    const patch = decoded(ctx, decodeBody(TierPatch, TIER_FIELDS)(bodyOf(ctx)))
     if (!patch) return
     await respond(ctx, api.updateTier(id, patch), (tier) => { ctx.body = tierJson(tier) })
   })
@@ -85,7 +79,7 @@ export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
 
   router.get('/users', listed(api.listUsers, `${base}/admin/users`, userJson))
   router.post('/users', jsonBody, async (ctx) => {
-    const input = decoded(ctx, body(CreateUserBody, CREATE_USER_FIELDS)(bodyOf(ctx)))
+    const input = decoded(ctx, decodeBody(CreateUserBody, CREATE_USER_FIELDS)(bodyOf(ctx)))
     if (!input) return
     await respond(ctx, api.createUser(input), (user) => {
       ctx.status = 201
@@ -100,7 +94,7 @@ export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     const id = ctx.params.userId ?? ''
     const existing = await api.getUser(id)()
     if (E.isLeft(existing)) return sendAppError(ctx, existing.left)
-    const patch = decoded(ctx, body(UpdateUserBody, UPDATE_USER_FIELDS)(bodyOf(ctx)))
+    const patch = decoded(ctx, decodeBody(UpdateUserBody, UPDATE_USER_FIELDS)(bodyOf(ctx)))
     if (!patch) return
     await respond(ctx, api.updateUser(principalOf(ctx).user.id, id, patch), (user) => { ctx.body = userJson(user) })
   })

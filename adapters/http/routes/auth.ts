@@ -14,7 +14,9 @@ import type { Limit } from '../rate-limit'
 import { decoded, respond } from '../respond'
 import { meJson } from '../serialize'
 
-const LoginBody = t.strict({ username: t.string, password: t.string })
+export const LoginBody = t.strict({ username: t.string, password: t.string }, 'LoginRequest')
+/** The refresh token, when not sent as its cookie. */
+export const RefreshBody = t.exact(t.partial({ refreshToken: t.string }), 'RefreshRequest')
 
 const REFRESH_PATH = '/auth'
 

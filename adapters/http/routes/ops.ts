@@ -2,7 +2,7 @@ import Router from '@koa/router'
 import { timingSafeEqual } from 'node:crypto'
 import type { ReadinessCheck } from '../api'
 import type { Metrics } from '../metrics'
-import { openApiDocument } from '../openapi'
+import { openApiDocument } from '../openapi/document'
 import { BEARER_CHALLENGE, problem, sendProblem } from '../problem'
 
 const READY_TIMEOUT_MS = 2_000
@@ -59,31 +59,5 @@ export const opsRoutes = (opts: { readiness: readonly ReadinessCheck[]; draining
 
   const document = openApiDocument(opts.publicUrl)
   router.get('/openapi.json', (ctx) => { ctx.body = document })
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8'
-    ctx.body = DOCS_PAGE
-  })
-  router.get('/docs/app.js', (ctx) => {
-    ctx.type = 'application/javascript; charset=utf-8'
-    ctx.body = DOCS_SCRIPT
-  })
   return router
 }
-
-/** A self-contained page: no CDN, and its script is a separate file so the default CSP (script-src 'self') holds. */
-const DOCS_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>imgtier API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}</style></head>
-<body><h1>imgtier API</h1><p>The machine-readable description is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-<table id="ops"><thead><tr><th>method</th><th>path</th><th>summary</th></tr></thead><tbody></tbody></table>
-<script src="/docs/app.js"></script></body></html>`
-
-const DOCS_SCRIPT = `fetch('/openapi.json').then(r => r.json()).then(doc => {
-  const body = document.querySelector('#ops tbody')
-  for (const [path, item] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(item)) {
-    const tr = document.createElement('tr')
-    for (const text of [method.toUpperCase(), path, op.summary || '']) { const td = document.createElement('td'); td.textContent = text; tr.appendChild(td) }
-    body.appendChild(tr)
-  }
-})`

@@ -5,6 +5,7 @@ import * as imageDeletionMarks from './20250101000002_image_deletion_marks'
 import * as thumbnailRenderClaims from './20250101000003_thumbnail_render_claims'
 import * as imageCounts from './20250101000004_image_counts'
 import * as renderClaimExpiry from './20250101000005_render_claim_expiry'
+import * as renderClaimsLockNothing from './20250101000006_render_claims_lock_nothing'
 
 interface NamedMigration { readonly name: string; readonly migration: Knex.Migration }
 
@@ -17,6 +18,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20250101000003_thumbnail_render_claims', migration: thumbnailRenderClaims },
   { name: '20250101000004_image_counts', migration: imageCounts },
   { name: '20250101000005_render_claim_expiry', migration: renderClaimExpiry },
+  { name: '20250101000006_render_claims_lock_nothing', migration: renderClaimsLockNothing },
 ]
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

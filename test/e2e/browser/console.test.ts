@@ -166,7 +166,7 @@ describe('browser e2e: the web console', function () {
     expect(problems).to.deep.equal([])
   })
 
-  it('each refused upload shows its own reason from the API, next to its file', async () => {
+  it('a dropped file uploads like a picked one; each refused upload shows its own reason from the API, next to its file', async () => {
     const { token } = await makeUser('eve', 'Premium')
     const samples = [
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture at all, just text') },
@@ -183,6 +183,20 @@ describe('browser e2e: the web console', function () {
     await alerts.nth(1).waitFor()
     expect(await alerts.allTextContents()).to.deep.equal(expected)
     expect(await page.getByText('0 images').count()).to.equal(1)
+
+    // Drag and drop: a file dropped on the zone is uploaded like a picked one.
+    const dropped = (await picture(['#9ad', '#def'], '#464', 120, 90, 'png')).toString('base64')
+    const transfer = await page.evaluateHandle(([b64, name]) => {
+      /* eslint-disable @typescript-eslint/no-explicit-any -- runs in the page; the tests' tsconfig has no DOM types */
+      const g = globalThis as any
+      const data = new g.DataTransfer()
+      data.items.add(new g.File([Uint8Array.from(g.atob(b64), (c: string) => c.charCodeAt(0))], name, { type: 'image/png' }))
+      return data
+    }, [dropped, 'dropped.png'] as const)
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: transfer })
+    await page.getByText('1 image', { exact: true }).waitFor()
+    await allThumbnailsLoaded(page, '.grid img', 1)
+    expect(await page.locator('.grid .name').allTextContents()).to.deep.equal(['dropped'])
     expect(problems).to.deep.equal([])
   })
 
@@ -202,7 +216,7 @@ describe('browser e2e: the web console', function () {
     expect(problems).to.deep.equal([])
   })
 
-  it('an admin creates a tier and moves a user to it; the user’s image page then offers the new heights', async () => {
+  it('an admin creates a tier, moves a user to it and edits it, and the user’s image page offers the new heights at once; users are created and given passwords', async () => {
     const cleo = await makeUser('cleo', 'Premium')
     const id = (await api.upload(cleo.token, await picture(['#3f7fbf', '#bfe0ff'], '#2e5e3e', 800, 600, 'jpeg'), 'lake.jpg')).json.id
     const user = await open()
@@ -248,6 +262,34 @@ describe('browser e2e: the web console', function () {
     await allThumbnailsLoaded(user.page, '.variants img', 2)
     expect(await user.page.locator('.variants img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')?.split('/').pop()))).to.deep.equal(['120', '360'])
     await user.page.getByLabel('Expires in (seconds)').waitFor() // Studio allows expiring links
+
+    // Editing the tier itself shows at the next load too.
+    await admin.page.getByRole('link', { name: 'Tiers' }).click()
+    await heading(admin.page, 'Tiers')
+    await admin.page.getByRole('button', { name: 'Edit Studio' }).click()
+    const editTier = admin.page.getByRole('form', { name: 'Edit tier Studio' })
+    expect(await editTier.getByLabel('Thumbnail heights').inputValue()).to.equal('120, 360')
+    await editTier.getByLabel('Thumbnail heights').fill('120, 240, 360')
+    await editTier.getByRole('button', { name: 'Save tier' }).click()
+    await admin.page.getByRole('row', { name: /Studio/ }).getByRole('cell', { name: '120, 240, 360' }).waitFor()
+    await user.page.reload()
+    await heading(user.page, 'lake')
+    await allThumbnailsLoaded(user.page, '.variants img', 3)
+
+    // A user made in the console, then given a new password there, logs in with it.
+    await admin.page.getByRole('link', { name: 'Users' }).click()
+    await heading(admin.page, 'Users')
+    const create = admin.page.getByRole('form', { name: 'New user' })
+    await create.getByLabel('Username').fill('hal')
+    await create.getByLabel('Password').fill('first-password-1')
+    await create.getByLabel('Tier').selectOption({ label: 'Studio' })
+    await create.getByRole('button', { name: 'Create user' }).click()
+    await admin.page.getByRole('row', { name: /hal/ }).getByRole('cell', { name: 'Studio' }).waitFor()
+    await admin.page.getByRole('button', { name: 'Edit hal' }).click()
+    await admin.page.getByRole('form', { name: 'Edit user hal' }).getByLabel('New password').fill(PASSWORD)
+    await admin.page.getByRole('button', { name: 'Save user' }).click()
+    await admin.page.getByRole('form', { name: 'New user' }).waitFor()
+    expect((await api.post('/auth/login', { username: 'hal', password: PASSWORD })).status).to.equal(200)
     expect([...user.problems, ...admin.problems]).to.deep.equal([])
   })
 

@@ -7,6 +7,11 @@ import { blobStorageContract, run, runLeft } from '../../contract/blob-storage.c
 
 const tempRoot = () => mkdtempSync(path.join(tmpdir(), 'imgtier-blobs-'))
 
+blobStorageContract('filesystem, a cache (no fsync)', async () => {
+  const root = tempRoot()
+  return { storage: fsBlobStorage(root, { durable: false }), presigns: false, atomicPuts: true, close: async () => rmSync(root, { recursive: true, force: true }) }
+})
+
 blobStorageContract('filesystem', async () => {
   const root = tempRoot()
   return { storage: fsBlobStorage(root), presigns: false, atomicPuts: true, close: async () => rmSync(root, { recursive: true, force: true }) }
@@ -44,6 +49,17 @@ describe('fsBlobStorage', () => {
     const { writeFileSync } = await import('node:fs')
     writeFileSync(path.join(root, 'x@'), 'no header')
     expect((await runLeft(storage.get('x')))._tag).to.equal('InfrastructureFailure')
+  })
+
+  it('in a cache store, reads a blob an OS crash left empty as missing, so it is made again', async () => {
+    const storage = fsBlobStorage(root, { durable: false })
+    await run(storage.put('img/200', Buffer.from('thumb'), 'image/jpeg'))
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(path.join(root, 'img', '200@'), '')
+    expect(await runLeft(storage.get('img/200'))).to.deep.equal({ _tag: 'BlobNotFound', key: 'img/200' })
+    expect(await runLeft(storage.open('img/200'))).to.deep.equal({ _tag: 'BlobNotFound', key: 'img/200' })
+    await run(storage.put('img/200', Buffer.from('again'), 'image/jpeg'))
+    expect((await run(storage.get('img/200'))).bytes.toString()).to.equal('again')
   })
 
   it('fails ping when the root cannot be created', async () => {
