@@ -42,7 +42,8 @@ const planOfQuery = async (knex: Knex, q: SentQuery): Promise<PlanNode[]> => {
 /** The plan of the keyset page query the repository really sends. */
 const planOf = async (knex: Knex, ownerId: string, window: KeysetWindow): Promise<PlanNode[]> => {
   const sent = await sentBy(knex, (repo) => repo.listByOwnerKeyset(ownerId, window)())
-  const page = sent.find((q) => /select "images"\.\*/i.test(q.sql))
+  // The page query: the one that reads `images` in the newest-first order (the count is a subquery of it).
+  const page = sent.find((q) => /from "images" .*order by "created_at"/i.test(q.sql))
   if (page === undefined) throw new Error(`no page query among ${JSON.stringify(sent.map((q) => q.sql))}`)
   return planOfQuery(knex, page)
 }

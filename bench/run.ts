@@ -1,0 +1,277 @@
+/**
+ * `npm run bench`: every row of issue 8's table, imgtier against its baselines measured
+ * in the same run, same machine, same load (autocannon, 10 connections, in a process of
+ * its own). Starts what it needs: a fresh `bench_<random>` database on Postgres
+ * (DATABASE_URL, or a server answering on 127.0.0.1:5432; dropped at the end), else
+ * PGlite; imgtier itself through the target's `npm start` command in a child process
+ * (rate limits and access log off); bench/baselines.ts for bare Koa and Koa + pg.
+ * Prints one table, writes bench/results.json and the figures block of BENCHMARKS.md.
+ * `--help` lists the options (`--quick`, `--rows`, `--target DIR` for another checkout).
+ */
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { makeGrainyJpeg } from '../test/support/images'
+import type { BaselineSettings } from './harness/fixtures'
+import { load, type LoadResult, type LoadSpec } from './harness/load'
+import { parseOptions, type Options, type RowKey } from './harness/options'
+import { benchDatabase, type BenchDatabase } from './harness/postgres'
+import { freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
+import { commitOf, machine, printTable, ratio, readResults, recordInMarkdown, type Figure, type ResultRow, type Results } from './harness/report'
+import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, type Scenario, type Session } from './harness/seed'
+
+const MB = 1024 * 1024
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+interface HotRow {
+  readonly key: RowKey
+  readonly name: string
+  readonly method?: 'GET' | 'POST'
+  readonly path: (s: Scenario) => string
+  readonly auth: boolean
+  readonly headers?: (s: Scenario) => Record<string, string>
+  readonly body?: string
+  readonly expect: number
+  /** [baseline name, which server, the issue's target for imgtier / baseline] */
+  readonly against: readonly (readonly [string, 'bare' | 'naive' | 'pageOnly', string])[]
+}
+
+const BARE = 'bare Koa, same bytes'
+const HOT_ROWS: readonly HotRow[] = [
+  { key: 'healthz', name: 'GET /healthz', path: () => '/healthz', auth: false, expect: 200, against: [[BARE, 'bare', '≥ 0.75']] },
+  { key: 'me', name: 'GET /me', path: () => '/me', auth: true, expect: 200, against: [[BARE, 'bare', '—']] },
+  {
+    key: 'list', name: 'GET /images?limit=20', path: () => '/images?limit=20', auth: true, expect: 200,
+    against: [['naive Koa + pg (b)', 'naive', '≥ 1.25'], ['page query only (c)', 'pageOnly', '≥ 0.75'], [BARE, 'bare', '—']],
+  },
+  {
+    key: 'link-post', name: 'POST …/thumbnails/200/expiring-links', method: 'POST', path: (s) => `/images/${s.imageId}/thumbnails/200/expiring-links`,
+    auth: true, headers: () => ({ 'content-type': 'application/json' }), body: JSON.stringify({ expiresIn: 3600 }), expect: 201, against: [[BARE, 'bare', '≥ 0.25']],
+  },
+  { key: 'thumbnail', name: 'cached thumbnail GET (200 px)', path: (s) => `/images/${s.imageId}/thumbnails/200`, auth: true, expect: 200, against: [[BARE, 'bare', '≥ 0.40']] },
+  {
+    key: 'thumbnail-304', name: 'thumbnail GET, 304 (If-None-Match)', path: (s) => `/images/${s.imageId}/thumbnails/200`, auth: true,
+    headers: (s) => ({ 'if-none-match': s.etag }), expect: 304, against: [[BARE, 'bare', '≥ 0.40']],
+  },
+  { key: 'link-get', name: 'GET /links/:token (no login)', path: (s) => s.linkPath, auth: false, expect: 200, against: [[BARE, 'bare', '≥ 0.40']] },
+]
+
+const figure = (name: string, r: LoadResult): Figure => ({ name, value: r.requestsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms })
+
+const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports: Record<string, number>): Promise<ResultRow> => {
+  const spec = (url: string, auth: Record<string, string>): LoadSpec => ({
+    url, method: row.method ?? 'GET', headers: { ...auth, ...row.headers?.(s) }, body: row.body,
+    connections: o.connections, seconds: o.seconds, warmupSeconds: o.warmupSeconds, expectStatus: row.expect,
+  })
+  const auth = row.auth ? s.owner.auth : {}
+  const ours = await load(spec(`${base}${row.path(s)}`, auth))
+  const notes: string[] = ours.unexpected > 0 ? [`imgtier: ${ours.unexpected} unexpected answers`] : []
+  const baselines: Figure[] = []
+  const ratios = []
+  const missing: string[] = []
+  for (const [name, server, target] of row.against) {
+    const port = ports[server]
+    if (port === undefined) {
+      missing.push(`${name}: needs Postgres`)
+      continue
+    }
+    const theirs = await load(spec(`http://127.0.0.1:${port}${row.path(s)}`, server === 'naive' ? s.owner.auth : {}))
+    if (theirs.unexpected > 0) notes.push(`${name}: ${theirs.unexpected} unexpected answers`)
+    baselines.push(figure(name, theirs))
+    ratios.push(ratio(name, ours.requestsPerSecond, theirs.requestsPerSecond, target))
+  }
+  log(`  ${row.name}: ${ours.requestsPerSecond.toFixed(0)} req/s${ratios.map((r) => `, ${r.ratio.toFixed(2)} of ${r.against}`).join('')}`)
+  const note = [...notes, ...missing].join('; ')
+  return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', ours), baselines, ratios, ...(note ? { note } : {}) }
+}
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+/** p50 of sequential requests (a latency, not a throughput: one at a time). */
+const latencyP50 = async (url: string, s: Session, times: number): Promise<number> => {
+  const ms: number[] = []
+  for (let i = 0; i < times + 3; i++) {
+    const t0 = performance.now()
+    const r = await fetch(url, { headers: s.auth })
+    await r.arrayBuffer()
+    if (r.status !== 200) throw new Error(`${url}: ${r.status}`)
+    if (i >= 3) ms.push(performance.now() - t0)
+  }
+  return p50(ms)
+}
+
+/** A cursor page `pages` pages of 20 in, reached 100 rows at a time. */
+const deepCursor = async (base: string, s: Session, rowsIn: number): Promise<string> => {
+  let url = `${base}/images?cursor=&limit=100`
+  for (let walked = 0; walked < rowsIn; walked += 100) {
+    const next = await nextOf(url, s)
+    if (next === undefined) throw new Error(`no next page after ${walked} rows`)
+    url = next
+  }
+  const twenty = url.replace(/([?&])limit=100\b/, '$1limit=20')
+  const r = await fetch(twenty, { headers: s.auth })
+  return r.status === 200 ? twenty : url // a cursor that binds its limit stays at 100 rows
+}
+
+const scaleRows = async (o: Options, base: string, admin: Session, db: BenchDatabase): Promise<ResultRow[]> => {
+  const [small, large] = o.scale as [number, number]
+  const measured = []
+  for (const n of [small, large]) {
+    const t0 = performance.now()
+    const owner = await seedOwnerWith(base, admin, db.url, n)
+    log(`  seeded ${n} images for one owner in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    const first = `${base}/images?limit=20`
+    const count = await countOf(first, owner)
+    const rowsIn = Math.min(2000, Math.floor(n / 2 / 100) * 100) // 100 pages of 20, or halfway for a small owner
+    const cursor = await deepCursor(base, owner, rowsIn)
+    measured.push({ n, count, rowsIn, first: await latencyP50(first, owner, 20), cursor: await latencyP50(cursor, owner, 20) })
+  }
+  const [s, l] = measured as [(typeof measured)[0], (typeof measured)[0]]
+  const exact = measured.every((m) => m.count === m.n)
+  const counts = `count ${exact ? 'exact' : 'WRONG'} (${measured.map((m) => `${m.count} for ${m.n}`).join(', ')})`
+  const row = (key: string, name: string, a: number, b: number, note: string): ResultRow => ({
+    key, name, unit: 'ms', imgtier: { name: `${l.n} images`, value: a }, baselines: [{ name: `owner with ${s.n}`, value: b }],
+    ratios: [ratio(`owner with ${s.n}`, a, b, '≤ 1.5')], note,
+  })
+  return [
+    row('scale-first', `first page, owner with ${l.n} images (p50 ms)`, l.first, s.first, counts),
+    row('scale-cursor', `cursor page ${l.rowsIn / 20} pages in, owner with ${l.n} (p50 ms)`, l.cursor, s.cursor, `small owner: ${s.rowsIn / 20} pages in; ${counts}`),
+  ]
+}
+
+/** bench/render.ts of the target, in a child process; absent there: said, not invented. */
+const renderRows = async (o: Options, databaseUrl: string | undefined): Promise<ResultRow[]> => {
+  const names = ['first render 1920×1080 JPEG → 200 px', 'first renders, 2 in flight vs 1', 'upload 1920×1080 JPEG, 4 in flight', 'peak RSS, 6000×4000 renders 2 in flight']
+  const absent = (why: string) => names.map((name, i): ResultRow => ({ key: `render-${i}`, name, unit: '', baselines: [], ratios: [], notMeasured: why }))
+  if (!existsSync(path.join(o.target, 'bench', 'render.ts'))) return absent('bench/render.ts is not in that tree')
+  const child = execFile(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'harness', 'render-worker.ts'), o.target], {
+    cwd: o.target, env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, maxBuffer: 1 << 22,
+  })
+  child.stderr?.pipe(process.stderr) // its progress lines
+  let stdout = ''
+  child.stdout?.on('data', (b: Buffer) => { stdout += b.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve)) // after stdout ends
+  if (code !== 0) throw new Error(`bench/render.ts exited with ${code}`)
+  const rows: unknown = JSON.parse(stdout.trim().split('\n').pop() ?? '[]')
+  if (!Array.isArray(rows)) throw new Error('render rows: no JSON array')
+  return rows.map((r, i): ResultRow => ({
+    key: `render-${i}`, name: String(r.name), unit: String(r.unit),
+    imgtier: { name: 'imgtier', value: Number(r.value) },
+    baselines: [{ name: String(r.baseline.name), value: Number(r.baseline.value) }],
+    ratios: [{ against: String(r.baseline.name), ratio: Number(r.ratio), target: String(r.target), met: Boolean(r.met) }],
+  }))
+}
+
+const main = async () => {
+  const o = parseOptions(process.argv.slice(2), process.env)
+  const db = o.database === 'pglite' ? undefined : await benchDatabase(process.env)
+  const renderDb = db && o.rows.has('render') ? await benchDatabase(process.env) : undefined
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-bench-'))
+  const running: Running[] = []
+  const cleanup = async () => {
+    for (const r of running.reverse()) await r.stop().catch(() => undefined)
+    await db?.drop().catch((e: unknown) => log(`could not drop the bench database: ${String(e)}`))
+    await renderDb?.drop().catch((e: unknown) => log(`could not drop the render bench database: ${String(e)}`))
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  process.once('SIGINT', () => { cleanup().finally(() => process.exit(130)) })
+  try {
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}`
+    const secret = randomBytes(32).toString('hex')
+    const adminPassword = randomBytes(12).toString('base64url')
+    const knows = (name: string) => readFileSync(path.join(o.target, 'bootstrap', 'config.ts'), 'utf8').includes(name)
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      IMGTIER_DATA_DIR: dataDir, IMGTIER_PUBLIC_URL: base, IMGTIER_RATE_LIMITS: 'off',
+      IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: adminPassword,
+      IMGTIER_JWT_SECRET: secret, IMGTIER_LINK_KEYS: `b1:${randomBytes(32).toString('hex')}`,
+      ...(knows('IMGTIER_ACCESS_LOG') ? { IMGTIER_ACCESS_LOG: 'off' } : {}),
+      ...(db ? { DATABASE_URL: db.url } : {}),
+    }
+    log(`bench: ${o.target} (${commitOf(o.target)}) on ${db?.server ?? 'embedded PGlite'}`)
+    const rows: ResultRow[] = []
+    const memory: { name: string; mb: number }[] = []
+
+    let t0 = performance.now()
+    let server = await startImgtier(o.target, env, base)
+    running.push(server)
+    memory.push({ name: `first start (${db ? 'Postgres' : 'fresh PGlite directory'}), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`, mb: (rssSampler(server.pid).now()) / MB })
+    if (!db) {
+      // The embedded default's second life: the data directory exists, the server only reopens it.
+      await server.stop()
+      running.pop()
+      t0 = performance.now()
+      server = await startImgtier(o.target, env, base)
+      running.push(server)
+      memory.push({ name: `restart on the existing PGlite directory, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`, mb: rssSampler(server.pid).now() / MB })
+    }
+    const rss = rssSampler(server.pid)
+
+    const admin = await login(base, 'admin', adminPassword)
+    const scenario = await seedHotPaths(base, admin, await makeGrainyJpeg({ width: 1920, height: 1080 }))
+    const fixturesFile = path.join(dataDir, 'fixtures.json')
+    writeFileSync(fixturesFile, JSON.stringify(scenario.fixtures))
+    const settings: BaselineSettings = { fixturesFile, databaseUrl: db?.url, jwtSecret: secret, ownerId: scenario.owner.userId, publicUrl: base }
+    const baselines = await startBaselines(settings)
+    running.push(baselines)
+
+    log(`hot paths: ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, ${o.connections} connections`)
+    for (const row of HOT_ROWS) if (o.rows.has(row.key)) rows.push(await hotRow(o, row, scenario, base, baselines.ports))
+    await sleep(2_000)
+    const steady = rss.now() / MB
+    const hotPeak = rss.phase() / MB
+
+    if (o.rows.has('scale')) {
+      log('scale rows')
+      if (db) rows.push(...await scaleRows(o, base, admin, db))
+      else rows.push({ key: 'scale', name: 'first and cursor pages, 1 000 vs 1 000 000 images', unit: 'ms', baselines: [], ratios: [], notMeasured: 'needs Postgres (rows are inserted beside the running server)' })
+    }
+    const peak = rss.peak() / MB
+    rss.stop()
+    memory.push({ name: 'peak through the hot-path rows', mb: hotPeak }, { name: 'steady, 2 s after the hot-path rows', mb: steady }, { name: 'peak through the whole run (scale rows included)', mb: peak })
+    if (o.rows.has('memory')) {
+      for (const [i, m] of memory.entries()) {
+        const limit = db && i === memory.length - 1
+        rows.push({
+          key: `memory-${i}`, name: `imgtier RSS: ${m.name}`, unit: 'MB', imgtier: { name: 'imgtier', value: m.mb },
+          baselines: limit ? [{ name: 'target', value: 300 }] : [], ratios: limit ? [ratio('300 MB', m.mb, 300, '≤ 1')] : [],
+        })
+      }
+    }
+    for (const r of running.reverse()) await r.stop()
+    running.length = 0
+
+    if (o.rows.has('render')) {
+      log('render and upload rows (bench/render.ts)')
+      rows.push(...await renderRows(o, renderDb?.url))
+    }
+
+    const results: Results = {
+      when: new Date().toISOString(),
+      target: { dir: o.target, commit: commitOf(o.target) },
+      machine: machine(),
+      database: db?.server ?? 'embedded PGlite (no Postgres found)',
+      load: `autocannon, ${o.connections} connections, ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, from its own process`,
+      rows,
+    }
+    printTable(results)
+    writeFileSync(o.out, `${JSON.stringify(results, null, 2)}\n`)
+    // BENCHMARKS.md shows the latest run of this tree beside the recorded run of the original main.
+    const [afterFile, beforeFile] = [path.join(__dirname, 'results.json'), path.join(__dirname, 'results-baseline.json')]
+    const after = readResults(afterFile)
+    const record = [afterFile, beforeFile].includes(o.out) && after !== undefined
+    if (record) recordInMarkdown(o.markdown, after, readResults(beforeFile))
+    log(`\nwrote ${o.out}${record ? ` and the figures in ${o.markdown}` : ''}`)
+  } finally {
+    await cleanup()
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})
