@@ -20,14 +20,8 @@ const main = async (): Promise<void> => {
     console.log(`\nimgtier: created admin user "${admin.username}" with password: ${admin.generatedPassword}\n` +
       'Keep it safe, or set IMGTIER_ADMIN_USERNAME and IMGTIER_ADMIN_PASSWORD.\n')
   }
-  const server = await imgtier.listen()
-  const address = server.address()
-  const where = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)
-  // For the person who just ran `npm start`: where to point a browser.
-  const built = existsSync(path.join(CONSOLE_DIR, 'index.html'))
-  console.log(`imgtier: web console at ${config.right.publicUrl}/console${built ? '' : ' (not built yet: run npm run build:console)'}`)
-  logger.info({ listen: where, publicUrl: config.right.publicUrl, database: imgtier.database.kind, storage: config.right.storage }, 'imgtier listening')
-
+  // Before anything says "listening": a supervisor may send SIGTERM the moment it reads that
+  // line, and a signal that finds no handler kills the process instead of draining it.
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -40,6 +34,13 @@ const main = async (): Promise<void> => {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  const server = await imgtier.listen()
+  const address = server.address()
+  const where = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)
+  // For the person who just ran `npm start`: where to point a browser.
+  const built = existsSync(path.join(CONSOLE_DIR, 'index.html'))
+  console.log(`imgtier: web console at ${config.right.publicUrl}/console${built ? '' : ' (not built yet: run npm run build:console)'}`)
+  logger.info({ listen: where, publicUrl: config.right.publicUrl, database: imgtier.database.kind, storage: config.right.storage }, 'imgtier listening')
 }
 
 main().catch((err) => {
