@@ -1,5 +1,4 @@
 import { pipe } from 'fp-ts/function'
-import * as A from 'fp-ts/ReadonlyArray'
 import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import type { ImageNotFound, InfrastructureFailure } from '../../domain/errors'
@@ -9,7 +8,7 @@ import type { ImageRepository } from '../ports/repositories'
 import type { Clock } from '../ports/runtime'
 
 export interface BlobsOfImages { readonly originals: OriginalStorage; readonly thumbnails: ThumbnailStorage }
-type PurgeDeps = BlobsOfImages & { readonly images: ImageRepository }
+export type PurgeDeps = BlobsOfImages & { readonly images: ImageRepository }
 
 /** Thumbnails, then the original: both idempotent, so a retry finishes a half-done removal. */
 export const removeImageBlobs = (blobs: BlobsOfImages, imageId: string): TE.TaskEither<InfrastructureFailure, void> =>
@@ -35,33 +34,17 @@ export interface Deletion {
  * Marks the image (the commit point: from here it is gone for its owner and its
  * expiring links die), then purges it. A purge failure does not undo the deletion.
  */
+export interface DeleteImageCommand { readonly ownerId: string; readonly imageId: string }
+export type DeleteImageError = ImageNotFound | InfrastructureFailure
+
 export const deleteImage = (deps: PurgeDeps & { clock: Clock }) =>
-  (cmd: { ownerId: string; imageId: string }): TE.TaskEither<ImageNotFound | InfrastructureFailure, Deletion> =>
+  (cmd: DeleteImageCommand): TE.TaskEither<DeleteImageError, Deletion> =>
     pipe(
       deps.images.findOwned(cmd.ownerId, cmd.imageId),
       TE.chainW((image) => deps.images.markDeleting(image.id, deps.clock.now())),
       TE.chainTaskK(() => completeDeletion(deps, cmd.imageId)),
     )
 
-const completeDeletion = (deps: PurgeDeps, imageId: string): T.Task<Deletion> =>
+/** Purges a marked image, reporting rather than failing: the sweep retries what is left. */
+export const completeDeletion = (deps: PurgeDeps, imageId: string): T.Task<Deletion> =>
   pipe(purgeImage(deps, imageId), TE.match((): Deletion => ({ complete: false }), (): Deletion => ({ complete: true })))
-
-export interface PurgeReport { readonly purged: number; readonly failed: readonly string[] }
-
-/** The sweep: finishes deletions whose blobs could not be removed at the time. */
-export const purgeDeletedImages = (deps: PurgeDeps) =>
-  (limit = 100): TE.TaskEither<InfrastructureFailure, PurgeReport> =>
-    pipe(
-      deps.images.listDeleting(limit),
-      TE.chainTaskK((ids) =>
-        pipe(
-          ids,
-          A.map((id) => pipe(completeDeletion(deps, id), T.map((d) => ({ id, ...d })))),
-          A.sequence(T.ApplicativeSeq),
-        ),
-      ),
-      TE.map((outcomes) => ({
-        purged: outcomes.filter((o) => o.complete).length,
-        failed: outcomes.filter((o) => !o.complete).map((o) => o.id),
-      })),
-    )

@@ -5,7 +5,7 @@ import type { InfrastructureFailure, UnknownTier, UsernameTaken } from '../../do
 import type { TierRepository, UserRepository } from '../ports/repositories'
 import type { Clock, IdGenerator } from '../ports/runtime'
 import type { PasswordHasher } from '../ports/security'
-import { createUser } from './manage-users'
+import { createUser } from './create-user'
 
 export const ADMIN_TIER_NAME = 'Enterprise'
 export const DEFAULT_ADMIN_USERNAME = 'admin'

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import * as E from 'fp-ts/Either'
 import { linkKeyIdOf } from '../../adapters/auth/hmac-link-signer'
-import type { LinkVerdictError } from '../../application/use-cases/expiring-links'
+import type { LinkVerdictError } from '../../application/use-cases/judge-expiring-link'
 import type { Variant } from '../../domain/variant'
 import { CliFailure, EXIT, output, withCore } from './session'
 
