@@ -20,8 +20,8 @@ const main = async (): Promise<void> => {
     console.log(`\nimgtier: created admin user "${admin.username}" with password: ${admin.generatedPassword}\n` +
       'Keep it safe, or set IMGTIER_ADMIN_USERNAME and IMGTIER_ADMIN_PASSWORD.\n')
   }
-  // Before anything announces the server: a SIGTERM that comes before a listener is installed
-  // kills the process outright (the OS default), with no drain and no exit code.
+  // Before anything says "listening": a supervisor may send SIGTERM the moment it reads that
+  // line, and a signal that finds no handler kills the process instead of draining it.
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
