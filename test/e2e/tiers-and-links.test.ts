@@ -123,7 +123,7 @@ for (const backend of E2E_BACKENDS) {
         const r = await create('thumbnails/200', { expiresIn: 600, expiresAt: '2030-01-01', public: true })
         expectProblem(r, 400, 'invalid_request')
         expect(r.json.errors.map((e: { path: string }) => e.path).sort()).to.deep.equal(['expiresAt', 'public'])
-        expectProblem(await create('thumbnails/200', [600]), 400, 'invalid_request')
+        expectProblem(await create('thumbnails/200', [600]), 400, 'invalid_expiry')
       })
 
       it('answers 403 link_invalid for tampered or garbage tokens', async () => {

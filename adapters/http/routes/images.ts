@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either'
 import Router from '@koa/router'
 import * as t from 'io-ts'
 import type { Context } from 'koa'
@@ -15,9 +16,11 @@ import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
 
 /**
- * The body of POST …/expiring-links. Its one field's value is the tier's to judge (invalid_expiry
- * names the tier's bounds, after ownership and permission); the edge refuses fields that do not
- * exist, like every admin body.
+ * The body of POST …/expiring-links. Its one field's value is the tier's to judge: a missing
+ * or bad `expiresIn` (no body, an array, a string…) is invalid_expiry naming the tier's bounds,
+ * after ownership (404) and permission (403), as DESIGN.md orders the checks. Fields that do
+ * not exist are refused like every admin body's, last of all: signing a link changes nothing,
+ * so the use-case may run first.
  */
 const ExpiringLinkBody = t.exact(t.partial({ expiresIn: t.unknown }), 'ExpiringLinkBody')
 const EXPIRING_LINK_FIELDS = ['expiresIn']
@@ -83,11 +86,13 @@ export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
   })
 
   const createLink = (variantOf: (ctx: Context) => 'original' | { height: string }) => async (ctx: Context) => {
-    const body = decoded(ctx, decodeBody(ExpiringLinkBody, EXPIRING_LINK_FIELDS)(bodyOf(ctx)))
-    if (!body) return
+    const raw = bodyOf(ctx)
+    const body = ExpiringLinkBody.is(raw) && !Array.isArray(raw) ? raw : {}
     const { user, tier } = principalOf(ctx)
     const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', variant: variantOf(ctx), expiresIn: body.expiresIn }
     await respond(ctx, api.createExpiringLink(cmd), (link) => {
+      const refused = decodeBody(ExpiringLinkBody, EXPIRING_LINK_FIELDS)(raw)
+      if (E.isLeft(refused)) return sendProblem(ctx, refused.left)
       ctx.status = 201
       ctx.set('Cache-Control', 'no-store')
       ctx.body = { url: `${base}/links/${link.token}`, expiresAt: link.expiresAt.toISOString() }
