@@ -28,7 +28,7 @@ import { listUsers } from './use-cases/list-users'
 import { updateUser } from './use-cases/update-user'
 import { reconcileBlobs } from './use-cases/reconcile-blobs'
 import { refreshSession } from './use-cases/refresh-session'
-import { endSession } from './use-cases/sessions'
+import { endSession } from './use-cases/end-session'
 import { uploadImage, type UploadLimits } from './use-cases/upload-image'
 import { warmThumbnails } from './use-cases/warm-thumbnails'
 
