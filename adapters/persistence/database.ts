@@ -60,8 +60,9 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
 })
 
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
-  const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
+  // The directory first: on a first start neither it nor the data dir the lock sits in exists yet.
   if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
+  const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
   const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')

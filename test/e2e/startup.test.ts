@@ -17,8 +17,13 @@ describe('start-up on embedded defaults (the real process)', function () {
   const root = path.resolve(__dirname, '../..')
   let dataDir: string
 
-  before(() => { dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-start-')) })
-  after(() => rmSync(dataDir, { recursive: true, force: true }))
+  let scratch: string
+  // A data dir that does not exist yet, as ./var on a fresh clone: the first start makes it.
+  before(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'imgtier-start-'))
+    dataDir = path.join(scratch, 'var')
+  })
+  after(() => rmSync(scratch, { recursive: true, force: true }))
 
   const start = async (): Promise<{ child: ChildProcess; url: string; output: () => string }> => {
     const port = await freePort()
