@@ -18,6 +18,7 @@ export interface RetryOptions {
   readonly now?: () => number
 }
 
+/** Names the backend in its message; the driver's own error stays its `cause`. */
 export class BackendUnavailable extends Error {}
 
 export const waitForBackend = async (backend: Backend, opts: RetryOptions): Promise<void> => {
@@ -31,10 +32,10 @@ export const waitForBackend = async (backend: Backend, opts: RetryOptions): Prom
     } catch (err) {
       const reason = reasonOf(err)
       const elapsed = now() - started
-      if (!isTransient(err)) throw new BackendUnavailable(`${backend.name}: ${reason}`)
+      if (!isTransient(err)) throw new BackendUnavailable(`${backend.name}: ${reason}`, { cause: err })
       if (elapsed >= opts.timeoutMs) {
         const seconds = Math.round(elapsed / 100) / 10
-        throw new BackendUnavailable(`${backend.name} unreachable (${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds} s, IMGTIER_STARTUP_TIMEOUT_MS=${opts.timeoutMs}): ${reason}`)
+        throw new BackendUnavailable(`${backend.name} unreachable (${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds} s, IMGTIER_STARTUP_TIMEOUT_MS=${opts.timeoutMs}): ${reason}`, { cause: err })
       }
       opts.onRetry?.(backend.name, attempt, reason)
       await sleep(Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** (attempt - 1), Math.max(0, opts.timeoutMs - elapsed)))

@@ -49,7 +49,7 @@ export const asCliFailure = (err: unknown): CliFailure => {
   if (err instanceof CliFailure) return err
   if (err instanceof DatabaseInUse) return new CliFailure(err.message, EXIT.databaseInUse)
   // Start-up wraps the lock's refusal in the backend's name: still the same refusal.
-  if (err instanceof Error && err.message.includes('is in use by process')) return new CliFailure(err.message, EXIT.databaseInUse)
+  if (err instanceof Error && err.cause instanceof DatabaseInUse) return new CliFailure(err.message, EXIT.databaseInUse)
   return new CliFailure(err instanceof Error ? err.message : String(err), EXIT.failed)
 }
 
