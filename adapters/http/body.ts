@@ -88,6 +88,9 @@ export const multipartImage = (maxUploadBytes: number) =>
         allowEmptyFiles: true,
         minFileSize: 0,
         fileWriteStreamHandler: collect,
+        // The file never touches the disk, so it needs no name of its own; formidable's
+        // default makes one per upload with a SHA3 in plain JavaScript.
+        filename: () => 'in-memory',
       },
     }),
     UPLOAD_CODINGS,
