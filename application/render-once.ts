@@ -62,7 +62,10 @@ export const ensureThumbnail = (
   const timing = deps.claimTiming ?? CLAIM_TIMING
   const key = thumbnailKey(image.id, height)
   const renderNow = pipe(
-    deps.renderer.render({ originalKey: originalKey(image.id), height, format: image.format, thumbnailKey: key }),
+    deps.renderer.render({
+      originalKey: originalKey(image.id), height, format: image.format, thumbnailKey: key,
+      displayed: { width: image.width, height: image.height },
+    }),
     TE.map(() => undefined),
   )
   const renderClaimed = pipe(

@@ -20,7 +20,7 @@ export const sharpThumbnailRenderer = (deps: {
   render: (req) =>
     pipe(
       deps.originals.get(req.originalKey),
-      TE.chainW((original) => TE.tryCatch(() => renderThumbnail(original.bytes, req.height, req.format, deps.limits), renderFailed)),
+      TE.chainW((original) => TE.tryCatch(() => renderThumbnail(original.bytes, req.height, req.format, deps.limits, req.displayed), renderFailed)),
       TE.chainFirstW((t) => deps.thumbnails.put(req.thumbnailKey, t.bytes, contentTypeOf(req.format))),
       TE.map((t) => ({ thumbnailKey: req.thumbnailKey, width: t.width, height: t.height, bytes: t.bytes.length })),
     ),

@@ -82,6 +82,12 @@ export interface RenderRequest {
   readonly height: number
   readonly format: ImageFormat
   readonly thumbnailKey: string
+  /**
+   * The original's displayed size (after EXIF orientation), when the caller knows it (the
+   * image row does): an in-process render then skips reading the header a second time.
+   * Not sent to the Lambda, which reads the header itself.
+   */
+  readonly displayed?: { readonly width: number; readonly height: number }
 }
 
 export interface RenderResult {
