@@ -224,7 +224,8 @@ const rssOfBigRenders = (big: Buffer, databaseUrl: string | undefined): { before
   try {
     const input = path.join(dir, 'big.jpg')
     writeFileSync(input, big)
-    const env = { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
+    // As `npm start` and the Docker image start the server (package.json, Dockerfile: glibc's arenas).
+    const env = { MALLOC_ARENA_MAX: '2', ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
     if (!databaseUrl) delete env.DATABASE_URL
     const out = execFileSync(process.execPath, ['-r', '@swc-node/register', __filename, '--rss-child', input], { env, cwd: path.join(__dirname, '..') })
     const r = JSON.parse(out.toString().trim().split('\n').pop() ?? '{}') as { before?: unknown; peak?: unknown }
