@@ -39,7 +39,7 @@ describe('deployment files (Dockerfile, compose.yaml, Lambda guide)', function (
     const runtime = read('Dockerfile').slice(read('Dockerfile').lastIndexOf('\nFROM '))
     expect(runtime).to.match(/^\s+MALLOC_ARENA_MAX=2 \\$/m)
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
-    expect(pkg.scripts.start?.split('&&').pop()?.trim()).to.match(/^MALLOC_ARENA_MAX=2 node .*bootstrap\/main\.ts$/)
+    expect(pkg.scripts.start?.split('&&').pop()?.trim()).to.match(/^MALLOC_ARENA_MAX=2 node .*bootstrap\/main\.[jt]s$/)
   })
 
   it('compose.yaml is a valid Compose file (dclint, schema and rules) with Postgres, an S3 server and imgtier', () => {
