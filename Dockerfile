@@ -13,8 +13,13 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
+# MALLOC_ARENA_MAX: glibc gives each thread that allocates (libuv's pool running scrypt,
+# libvips rendering) an arena of its own and rarely hands freed memory back; two arenas
+# keep RSS near what is in use (~100 MB less under renders; sharp's install guide,
+# "Linux memory allocator"). Read by glibc when the process starts, so it is set here.
 ENV NODE_ENV=production \
     IMGTIER_DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2 \
     PORT=8000
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -90,10 +90,12 @@ export const deliverThumbnail = (
       TE.chainW(() => redirectTo(deps.thumbnails, key, etag, contentType, req)),
     )
   }
-  const read = pipe(deps.thumbnails.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
-  // The cache is tried first: one storage read on a hit, a render and a read on a miss.
+  // Built afresh for each look: the one after a render must see what the render stored
+  // (an in-process render stores through the bytes cache, so that look costs no read).
+  const read = () => pipe(deps.thumbnails.open(key), TE.map((blob) => bytesOf(etag, contentType, blob)))
+  // The cache is tried first: one storage read on a hit, a render and a look on a miss.
   return pipe(
-    read,
-    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(ensureThumbnail(deps, image, height, true), TE.chainW(() => read)) : TE.left(e))),
+    read(),
+    TE.orElse((e) => (e._tag === 'BlobNotFound' ? pipe(ensureThumbnail(deps, image, height, true), TE.chainW(read)) : TE.left(e))),
   )
 }

@@ -21,7 +21,7 @@ import { parseOptions, type Options, type RowKey } from './harness/options'
 import { benchDatabase, type BenchDatabase } from './harness/postgres'
 import { freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
 import { commitOf, machine, printTable, ratio, readResults, recordInMarkdown, type Figure, type ResultRow, type Results } from './harness/report'
-import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, type Scenario, type Session } from './harness/seed'
+import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, upload, type Scenario, type Session } from './harness/seed'
 
 const MB = 1024 * 1024
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -165,6 +165,25 @@ const renderRows = async (o: Options, databaseUrl: string | undefined): Promise<
   }))
 }
 
+/**
+ * The issue's memory target counts 6000×4000 renders two at a time in the server itself:
+ * three such originals uploaded over HTTP, then their 200 and 400 px thumbnails asked for
+ * two at a time (each a first render).
+ */
+const bigRenders = async (base: string, owner: Session, big: Buffer): Promise<void> => {
+  const ids: string[] = []
+  for (let i = 0; i < 3; i++) ids.push(await upload(base, owner, big, `big ${i}`))
+  const paths = ids.flatMap((id) => [200, 400].map((h) => `/images/${id}/thumbnails/${h}`))
+  const lane = async () => {
+    for (let p = paths.shift(); p !== undefined; p = paths.shift()) {
+      const r = await fetch(`${base}${p}`, { headers: owner.auth })
+      await r.arrayBuffer()
+      if (r.status !== 200) throw new Error(`${p}: ${r.status}`)
+    }
+  }
+  await Promise.all([lane(), lane()])
+}
+
 const main = async () => {
   const o = parseOptions(process.argv.slice(2), process.env)
   const db = o.database === 'pglite' ? undefined : await benchDatabase(process.env)
@@ -230,9 +249,14 @@ const main = async () => {
       if (db) rows.push(...await scaleRows(o, base, admin, db))
       else rows.push({ key: 'scale', name: 'first and cursor pages, 1 000 vs 1 000 000 images', unit: 'ms', baselines: [], ratios: [], notMeasured: 'needs Postgres (rows are inserted beside the running server)' })
     }
+    if (o.rows.has('memory')) {
+      log('6000×4000 renders, two at a time, in the server')
+      await bigRenders(base, scenario.owner, await makeGrainyJpeg({ width: 6000, height: 4000, grain: 10 }))
+    }
     const peak = rss.peak() / MB
     rss.stop()
-    memory.push({ name: 'peak through the hot-path rows', mb: hotPeak }, { name: 'steady, 2 s after the hot-path rows', mb: steady }, { name: 'peak through the whole run (scale rows included)', mb: peak })
+    const whole = `peak through the whole run (scale rows${o.rows.has('memory') ? ', 6000×4000 renders 2 at a time' : ''} included)`
+    memory.push({ name: 'peak through the hot-path rows', mb: hotPeak }, { name: 'steady, 2 s after the hot-path rows', mb: steady }, { name: whole, mb: peak })
     if (o.rows.has('memory')) {
       for (const [i, m] of memory.entries()) {
         const limit = db && i === memory.length - 1

@@ -92,9 +92,12 @@ export const openResources = async (config: Config, overrides: Overrides, cleanu
   const database = overrides.database ?? await openDatabaseAtStart(config, logger)
   if (!overrides.database) cleanups.push(() => database.close())
   const storage = measuredStorage(overrides.storage ?? await openStorageAtStart(config, logger), metrics)
-  const renderer = measuredRenderer(makeRenderer(config, storage), config.thumbnailer.kind, metrics)
   const caches = makeCaches(config, database, logger, overrides.caches)
   cleanups.push(() => caches.close())
+  // An in-process render stores through the bytes cache: the request that asked for it is
+  // answered from the buffer just written, and so is the next one, with no read back.
+  const renderStores = { originals: storage.originals, thumbnails: caches.thumbnailBytes.wrap(storage.thumbnails) }
+  const renderer = measuredRenderer(makeRenderer(config, renderStores), config.thumbnailer.kind, metrics)
   metrics.watchMemoryCache(caches.thumbnailBytes.stats)
   // Whatever is not configured comes from the generated development secrets.
   const dev = config.jwtSecret === undefined || config.linkKeys === undefined ? devSecrets(config.dataDir) : undefined

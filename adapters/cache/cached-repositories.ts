@@ -1,7 +1,7 @@
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
 import type { ImageRepository, RefreshTokenRepository, TierRepository, UserRepository } from '../../application/ports/repositories'
 import type { ImageNotFound } from '../../domain/errors'
-import type { Image } from '../../domain/image'
 import { principalKey, type HotCaches } from './hot-caches'
 import type { Invalidation, InvalidationBus } from './invalidations'
 
@@ -55,7 +55,10 @@ export const cachingImageRepository = (inner: ImageRepository, caches: HotCaches
     insert: (image) => inner.insert(image),
     get,
     // Cached by id alone; another owner's image answers exactly as a missing one.
-    findOwned: (ownerId, id) => TE.filterOrElseW((image: Image) => image.ownerId === ownerId, () => imageNotFound)(get(id)),
+    findOwned: (ownerId, id) => async () => {
+      const found = await get(id)()
+      return E.isRight(found) && found.right.ownerId !== ownerId ? E.left(imageNotFound) : found
+    },
     listByOwner: (ownerId, window) => inner.listByOwner(ownerId, window),
     listByOwnerKeyset: (ownerId, window) => inner.listByOwnerKeyset(ownerId, window),
     existingIds: (ids) => inner.existingIds(ids),

@@ -56,11 +56,13 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
   // change in place, so only the removals below need to reach the cache.
   const wrap = (inner: BlobStorage): BlobStorage => ({
     ...inner,
-    open: (key) => {
+    // Each decides hit or miss when the task runs, not when it is built: a read built
+    // before a render and run after it finds the bytes the render just put.
+    open: (key) => () => {
       const hit = enabled ? lru.get(key) : undefined
       if (hit !== undefined) {
         counts.hits++
-        return TE.right(streamOf(hit))
+        return TE.right(streamOf(hit))()
       }
       counts.misses++
       const startedAt = epoch
@@ -74,25 +76,25 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
             return streamOf(entry)
           })(readWhole(key, blob))
         }),
-      )
+      )()
     },
-    get: (key) => {
+    get: (key) => () => {
       const hit = enabled ? lru.get(key) : undefined
       if (hit !== undefined) {
         counts.hits++
-        return TE.right({ bytes: hit.bytes, contentType: hit.contentType })
+        return TE.right({ bytes: hit.bytes, contentType: hit.contentType })()
       }
       counts.misses++
       const startedAt = epoch
       return TE.map((blob: { bytes: Buffer; contentType: string }) => {
         keep(key, blob, startedAt)
         return blob
-      })(inner.get(key))
+      })(inner.get(key))()
     },
-    exists: (key) => (enabled && lru.has(key) ? TE.right(true) : inner.exists(key)),
-    put: (key, bytes, contentType, options) => {
+    exists: (key) => () => (enabled && lru.has(key) ? TE.right(true)() : inner.exists(key)()),
+    put: (key, bytes, contentType, options) => () => {
       const startedAt = epoch
-      return TE.map(() => keep(key, { bytes, contentType }, startedAt))(inner.put(key, bytes, contentType, options))
+      return TE.map(() => keep(key, { bytes, contentType }, startedAt))(inner.put(key, bytes, contentType, options))()
     },
     // Evicted before and after: a read racing the removal cannot put the bytes back (epoch).
     delete: (key) => evictingAround(key, () => inner.delete(key)),

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http'
-import type { Context, Next } from 'koa'
 
 /** How much of a refused body is still read (and thrown away) after the answer. */
 export const LINGER_MAX_BYTES = 8 * 1024 * 1024
@@ -13,12 +12,7 @@ export const LINGER_MAX_MS = 2_000
  * LINGER_MAX_BYTES or LINGER_MAX_MS; only a client that sends more than that, or for
  * longer, is cut. A body read to its end leaves the connection reusable.
  */
-export const lingerOnUnreadBody = async (ctx: Context, next: Next): Promise<void> => {
-  await next()
-  if (!ctx.req.complete && !ctx.req.destroyed) discardRest(ctx.req)
-}
-
-const discardRest = (req: IncomingMessage): void => {
+export const discardUnreadBody = (req: IncomingMessage): void => {
   let seen = 0
   const cut = () => {
     stop()

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Context, Next } from 'koa'
-import type { Logger } from 'pino'
+import type { Context } from 'koa'
 import { routePattern } from './route-pattern'
 
 /**
@@ -18,26 +17,9 @@ export const requestIdOf = (incoming: string): string => (VALID_REQUEST_ID.test(
  * token or an id); an unmatched path keeps only its first segment, since the rest may be
  * anything a client typed, a token included.
  */
-const routeOf = (ctx: Context): string => {
+export const routeOf = (ctx: Context): string => {
   const pattern = routePattern(ctx)
   if (pattern !== undefined) return pattern
   const first = /^\/[A-Za-z0-9_-]{0,32}/.exec(ctx.path)?.[0] ?? '/'
   return ctx.path.length > first.length ? `${first}/…` : first
-}
-
-/**
- * Gives each request its id (response header, `ctx.state.requestId`, a child logger
- * bound to it) and, unless silenced, one `info` access line when it ends. Never the
- * query string, headers or body: they may carry tokens, passwords or cookies.
- */
-export const requestLog = (logger: Logger, opts: { readonly accessLog: boolean }) => async (ctx: Context, next: Next): Promise<void> => {
-  const requestId = requestIdOf(ctx.get('x-request-id'))
-  const started = performance.now()
-  ctx.state.requestId = requestId
-  ctx.state.log = logger.child({ requestId })
-  ctx.set('X-Request-Id', requestId)
-  await next()
-  if (opts.accessLog) {
-    ctx.state.log.info({ method: ctx.method, route: routeOf(ctx), status: ctx.status, ms: Math.round(performance.now() - started) }, 'request')
-  }
 }

@@ -1,7 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet, { type HelmetOptions } from 'helmet'
-import type { Context, Next } from 'koa'
 
 export type HeaderList = ReadonlyArray<readonly [string, string]>
 
@@ -30,13 +29,3 @@ export const helmetHeaders = (options: HelmetOptions): HeaderList => {
     return [spelled.get(name) ?? name, Array.isArray(value) ? value.join(', ') : String(value)] as const
   })
 }
-
-/**
- * helmet's headers without running helmet per request (a chain of a dozen middlewares
- * rebuilding the same strings each time): same names, same values.
- */
-export const securityHeaders = (headers: HeaderList) =>
-  (ctx: Context, next: Next): Promise<void> => {
-    for (const [name, value] of headers) ctx.res.setHeader(name, value)
-    return next()
-  }

@@ -2,7 +2,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda'
 import * as E from 'fp-ts/Either'
 import type { RenderRequest, RenderResult, ThumbnailRenderer } from '../../application/ports/blobs'
 import type { BlobNotFound, RenderFailed } from '../../domain/errors'
-import { FunctionErrorPayload, RenderResponse } from './lambda-protocol'
+import { FunctionErrorPayload, type RenderPayload, RenderResponse } from './lambda-protocol'
 
 const failed = (reason: string, timedOut = false): RenderFailed => ({ _tag: 'RenderFailed', reason, timedOut })
 
@@ -28,6 +28,10 @@ const judge = (out: { FunctionError?: string; Payload?: Uint8Array }): E.Either<
   return E.right(r)
 }
 
+/** The wire's fields only (lambda-protocol.ts): what the caller knows beyond them stays here. */
+const payloadOf = (req: RenderRequest): RenderPayload =>
+  ({ originalKey: req.originalKey, height: req.height, format: req.format, thumbnailKey: req.thumbnailKey })
+
 /**
  * Renders by invoking the Lambda thumbnailer (lambda/handler.ts) synchronously. Never
  * waits longer than timeoutMs: the request is aborted and reported as timed out, so an
@@ -39,7 +43,7 @@ export const lambdaThumbnailRenderer = (deps: { client: LambdaClient; functionNa
     const timer = setTimeout(() => abort.abort(), deps.timeoutMs)
     try {
       const out = await deps.client.send(
-        new InvokeCommand({ FunctionName: deps.functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(req)) }),
+        new InvokeCommand({ FunctionName: deps.functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(payloadOf(req))) }),
         { abortSignal: abort.signal },
       )
       return judge(out)

@@ -36,13 +36,14 @@ export const renderThumbnail = async (
   height: number,
   format: ImageFormat,
   limits: RenderLimits = {},
+  /** The displayed size when already known (the image row holds it): saves a header read. */
+  displayed?: { readonly width: number; readonly height: number },
 ): Promise<RenderedThumbnail> => {
   const sharp = await loadSharp()
   const input = { failOn: 'error', limitInputPixels: limits.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS } as const
-  const meta = await sharp(original, input).metadata()
   // Computed here rather than left to libvips, whose rounding of the free side differs
   // between shrink-on-load and plain resize: the size is part of the API's contract.
-  const size = thumbnailSize(meta.autoOrient, height)
+  const size = thumbnailSize(displayed ?? (await sharp(original, input).metadata()).autoOrient, height)
   const pipeline = sharp(original, { ...input, autoOrient: true })
     .resize({ ...size, fit: 'fill' })
     .toColourspace('srgb')

@@ -1,7 +1,7 @@
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import type { OriginalStorage, ThumbnailRenderer, ThumbnailStorage } from '../../application/ports/blobs'
-import type { RenderFailed } from '../../domain/errors'
+import type { OriginalStorage, PreparedRender, RenderRequest, RenderResult, ThumbnailRenderer, ThumbnailStorage } from '../../application/ports/blobs'
+import type { BlobNotFound, InfrastructureFailure, RenderFailed } from '../../domain/errors'
 import { contentTypeOf } from '../../domain/image'
 import { type RenderLimits, renderThumbnail } from './render'
 
@@ -16,12 +16,14 @@ export const sharpThumbnailRenderer = (deps: {
   readonly originals: OriginalStorage
   readonly thumbnails: ThumbnailStorage
   readonly limits?: RenderLimits
-}): ThumbnailRenderer => ({
-  render: (req) =>
+}): ThumbnailRenderer => {
+  const renderFrom = (original: Buffer, req: RenderRequest): TE.TaskEither<RenderFailed | InfrastructureFailure, RenderResult> =>
     pipe(
-      deps.originals.get(req.originalKey),
-      TE.chainW((original) => TE.tryCatch(() => renderThumbnail(original.bytes, req.height, req.format, deps.limits), renderFailed)),
+      TE.tryCatch(() => renderThumbnail(original, req.height, req.format, deps.limits, req.displayed), renderFailed),
       TE.chainFirstW((t) => deps.thumbnails.put(req.thumbnailKey, t.bytes, contentTypeOf(req.format))),
       TE.map((t) => ({ thumbnailKey: req.thumbnailKey, width: t.width, height: t.height, bytes: t.bytes.length })),
-    ),
-})
+    )
+  const prepare = (req: RenderRequest): TE.TaskEither<BlobNotFound | InfrastructureFailure, PreparedRender> =>
+    pipe(deps.originals.get(req.originalKey), TE.map((original) => ({ render: () => renderFrom(original.bytes, req) })))
+  return { prepare, render: (req) => pipe(prepare(req), TE.chainW((prepared) => prepared.render())) }
+}

@@ -99,6 +99,12 @@ export interface RenderRequest {
   readonly height: number
   readonly format: ImageFormat
   readonly thumbnailKey: string
+  /**
+   * The original's displayed size (after EXIF orientation), when the caller knows it (the
+   * image row does): an in-process render then skips reading the header a second time.
+   * Not sent to the Lambda, which reads the header itself.
+   */
+  readonly displayed?: { readonly width: number; readonly height: number }
 }
 
 export interface RenderResult {
@@ -108,12 +114,24 @@ export interface RenderResult {
   readonly bytes: number
 }
 
+/** An original already read, ready to be rendered: nothing rendered or stored yet. */
+export interface PreparedRender {
+  render(): TE.TaskEither<RenderFailed | Infra, RenderResult>
+}
+
 /**
  * Reads an original, writes its thumbnail of one height into thumbnail storage.
  * In-process (sharp) or remote (Lambda): both pass the same contract.
  */
 export interface ThumbnailRenderer {
   render(req: RenderRequest): TE.TaskEither<RenderFailed | BlobNotFound | Infra, RenderResult>
+  /**
+   * The same render in two steps, where this process reads the original itself: the read
+   * now, the render when asked. A caller reads while it claims the render, so the claim's
+   * round trip overlaps the read; a lost claim drops what was read. Absent where the
+   * original is read elsewhere (the Lambda): `render` is the one step there.
+   */
+  readonly prepare?: (req: RenderRequest) => TE.TaskEither<BlobNotFound | Infra, PreparedRender>
 }
 
 export interface InspectedImage {

@@ -1,4 +1,4 @@
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import type { InfrastructureFailure, Unauthorized } from '../../domain/errors'
 import type { Tier } from '../../domain/tier'
@@ -22,20 +22,19 @@ export interface Principal {
  * reuse) ends the access token too, not only its refresh token.
  */
 export const authenticate = (deps: { users: UserRepository; accessTokens: AccessTokens }) =>
-  (token: string): TE.TaskEither<Unauthorized | InfrastructureFailure, Principal> =>
-    pipe(
-      TE.fromEither(deps.accessTokens.verify(token)),
-      TE.chainW((claims) =>
-        pipe(
-          deps.users.getPrincipal(claims.userId, claims.sessionId),
-          TE.mapLeft((e) => (e._tag === 'UserNotFound' ? unauthorized('user no longer exists') : e)),
-          TE.filterOrElseW(
-            ({ user, sessionEnded }) => user.active && user.sessionVersion === claims.sessionVersion && !sessionEnded,
-            () => unauthorized('session revoked'),
-          ),
-          TE.map(({ user, tier }) => ({ user, tier, sessionId: claims.sessionId })),
-        ),
-      ),
-    )
+  (token: string): TE.TaskEither<Unauthorized | InfrastructureFailure, Principal> => {
+    // Plain checks over Either rather than a pipe of TaskEither combinators: this runs on
+    // every authenticated request, where fp-ts's data-last wrappers showed in the profile.
+    const verified = deps.accessTokens.verify(token)
+    if (E.isLeft(verified)) return TE.left(verified.left)
+    const claims = verified.right
+    return async () => {
+      const found = await deps.users.getPrincipal(claims.userId, claims.sessionId)()
+      if (E.isLeft(found)) return E.left(found.left._tag === 'UserNotFound' ? unauthorized('user no longer exists') : found.left)
+      const { user, tier, sessionEnded } = found.right
+      if (!user.active || user.sessionVersion !== claims.sessionVersion || sessionEnded) return E.left(unauthorized('session revoked'))
+      return E.right({ user, tier, sessionId: claims.sessionId })
+    }
+  }
 
 const unauthorized = (reason: string): Unauthorized => ({ _tag: 'Unauthorized', reason })

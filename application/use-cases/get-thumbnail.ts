@@ -1,6 +1,5 @@
-import { pipe } from 'fp-ts/function'
 import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
+import type * as TE from 'fp-ts/TaskEither'
 import type { ImageNotFound, InvalidHeight, TierForbidsSize } from '../../domain/errors'
 import { allowsHeight } from '../../domain/tier'
 import { parseHeight } from '../../domain/variant'
@@ -14,13 +13,19 @@ export interface GetThumbnailCommand extends OwnerBytesCommand {
 
 export type GetThumbnailError = ImageNotFound | TierForbidsSize | InvalidHeight | ServeError
 
-/** Checks run in DESIGN.md order: ownership (404), tier (403), then the input (400). */
+/**
+ * Checks run in DESIGN.md order: ownership (404), tier (403), then the input (400).
+ * Plain steps over Either, not a pipe of TaskEither combinators: this is the cached
+ * thumbnail's and the 304's whole path, where fp-ts's data-last wrappers showed in the profile.
+ */
 export const getThumbnail = (deps: OwnerBytesDeps) =>
   (cmd: GetThumbnailCommand): TE.TaskEither<GetThumbnailError, Delivery> =>
-    pipe(
-      deps.images.findOwned(cmd.ownerId, cmd.imageId),
-      TE.chainEitherKW((image) =>
-        pipe(parseHeight(cmd.height), E.chainFirstW((height) => allowsHeight(cmd.tier, height)), E.map((height) => ({ image, height }))),
-      ),
-      TE.chainW(({ image, height }) => deliverThumbnail(deps, image, height, ownerRequest(cmd))),
-    )
+    async () => {
+      const image = await deps.images.findOwned(cmd.ownerId, cmd.imageId)()
+      if (E.isLeft(image)) return image
+      const height = parseHeight(cmd.height)
+      if (E.isLeft(height)) return height
+      const allowed = allowsHeight(cmd.tier, height.right)
+      if (E.isLeft(allowed)) return allowed
+      return deliverThumbnail(deps, image.right, height.right, ownerRequest(cmd))()
+    }

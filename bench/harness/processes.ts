@@ -36,16 +36,21 @@ export const rssSampler = (pid: number, everyMs = 100) => {
 
 /**
  * The target's own `npm start` command: the steps before the last `&&` (a build) run to
- * completion here; the last, `node …`, is spawned directly so that the pid sampled is the
- * server's, not npm's or a shell's.
+ * completion here; the last, `[NAME=value …] node …`, is spawned directly (with those
+ * variables, as the shell would set them) so that the pid sampled is the server's, not
+ * npm's or a shell's.
  */
-const startCommand = (dir: string): { readonly before: readonly string[]; readonly node: readonly string[] } => {
+const startCommand = (dir: string): { readonly before: readonly string[]; readonly node: readonly string[]; readonly env: Readonly<Record<string, string>> } => {
   const pkg: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'))
   const start = typeof pkg === 'object' && pkg !== null && 'scripts' in pkg && typeof pkg.scripts === 'object' && pkg.scripts !== null && 'start' in pkg.scripts ? String(pkg.scripts.start) : ''
   const steps = start.split('&&').map((step) => step.trim())
   const words = (steps.pop() ?? '').split(/\s+/)
+  const env: Record<string, string> = {}
+  for (let word = words[0] ?? ''; /^[A-Za-z_]\w*=/.test(word); words.shift(), word = words[0] ?? '') {
+    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1)
+  }
   if (words[0] !== 'node') throw new Error(`${dir}: cannot run "npm start" (${start}) without npm`)
-  return { before: steps, node: words.slice(1) }
+  return { before: steps, node: words.slice(1), env }
 }
 
 export interface Running {
@@ -67,7 +72,7 @@ const stopper = (child: ChildProcess) => async () => {
 export const startImgtier = async (dir: string, env: NodeJS.ProcessEnv, base: string): Promise<Running> => {
   const command = startCommand(dir)
   for (const step of command.before) execSync(step, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  const child = spawn(process.execPath, command.node, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, command.node, { cwd: dir, env: { ...env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (b: Buffer) => { output = (output + b.toString()).slice(-4000) }
   child.stdout?.on('data', keep)

@@ -35,6 +35,13 @@ describe('deployment files (Dockerfile, compose.yaml, Lambda guide)', function (
     expect(runtime, 'no compiler or dev dependency in the runtime stage').not.to.match(/npm (ci|install)/)
   })
 
+  it('the image and `npm start` cap glibc\'s malloc arenas for the server (RSS under renders: BENCHMARKS.md, "Memory")', () => {
+    const runtime = read('Dockerfile').slice(read('Dockerfile').lastIndexOf('\nFROM '))
+    expect(runtime).to.match(/^\s+MALLOC_ARENA_MAX=2 \\$/m)
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
+    expect(pkg.scripts.start?.split('&&').pop()?.trim()).to.match(/^MALLOC_ARENA_MAX=2 node .*bootstrap\/main\.[jt]s$/)
+  })
+
   it('compose.yaml is a valid Compose file (dclint, schema and rules) with Postgres, an S3 server and imgtier', () => {
     const r = lint('dclint', 'compose.yaml')
     expect(r.status, `${r.stdout}${r.stderr}`).to.equal(0)

@@ -47,6 +47,22 @@ export const thumbnailRendererContract = (name: string, make: () => Promise<Thum
     })
 
 
+    it('renders the same bytes when the caller passes the displayed size it knows (no second header read)', async () => {
+      for (const [original, format, displayed] of [
+        [await makeJpeg({ width: 120, height: 80 }), 'jpeg', { width: 120, height: 80 }],
+        // EXIF orientation 6: stored 60×40, displayed 40×60.
+        [await jpegOrientation6(), 'jpeg', { width: 40, height: 60 }],
+        [await makePng({ width: 63, height: 40 }), 'png', { width: 63, height: 40 }],
+      ] as const) {
+        const id = `img${++n}`
+        await run(h.originals.put(id, original, format === 'jpeg' ? 'image/jpeg' : 'image/png'))
+        const plain = await run(h.renderer.render({ originalKey: id, height: 20, format, thumbnailKey: `${id}/plain` }))
+        const known = await run(h.renderer.render({ originalKey: id, height: 20, format, thumbnailKey: `${id}/known`, displayed }))
+        expect({ ...known, thumbnailKey: '' }).to.deep.equal({ ...plain, thumbnailKey: '' })
+        expect((await run(h.thumbnails.get(`${id}/known`))).bytes.equals((await run(h.thumbnails.get(`${id}/plain`))).bytes)).to.equal(true)
+      }
+    })
+
     it('never upscales: a shorter original keeps its own height', async () => {
       const { result } = await renderOnly(await makePng({ width: 30, height: 20 }), 200, 'png')
       expect([result.width, result.height]).to.deep.equal([30, 20])

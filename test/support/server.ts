@@ -7,7 +7,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import pino from 'pino'
-import type { ThumbnailRenderer } from '../../application/ports/blobs'
+import type { PreparedRender, ThumbnailRenderer } from '../../application/ports/blobs'
 import { scryptPasswordHasher } from '../../adapters/auth'
 import type { Database } from '../../adapters/persistence'
 import { fixedClock, type FixedClock } from '../../adapters/runtime'
@@ -71,9 +71,15 @@ export const freePort = (): Promise<number> =>
   })
 
 /** Counts renders through the port: the proof that N concurrent first requests render once. */
-const counting = (renderer: ThumbnailRenderer, counter: { n: number }): ThumbnailRenderer => ({
-  render: (req) => pipe(TE.fromIO(() => { counter.n++ }), TE.chainW(() => renderer.render(req))),
-})
+const counting = (renderer: ThumbnailRenderer, counter: { n: number }): ThumbnailRenderer => {
+  const { prepare } = renderer
+  const counted = <L, A>(task: TE.TaskEither<L, A>) => pipe(TE.fromIO(() => { counter.n++ }), TE.chainW(() => task))
+  return {
+    render: (req) => counted(renderer.render(req)),
+    // A prepared render counts when it renders: a lost claim drops it unrendered.
+    ...(prepare ? { prepare: (req) => TE.map((p: PreparedRender): PreparedRender => ({ render: () => counted(p.render()) }))(prepare(req)) } : {}),
+  }
+}
 
 // scrypt at full cost is ~50 ms a hash: the suites create many users, so tests use a cheap cost.
 const FAST_PASSWORDS = scryptPasswordHasher({ cost: { N: 1024 } })

@@ -25,6 +25,13 @@ describe('renderThumbnail', () => {
     expect(thumbnailSize({ width: 100, height: 200 }, 200)).to.deep.equal({ width: 100, height: 200 })
   })
 
+  it('takes a displayed size it is given instead of reading the header again', async () => {
+    const original = await makeJpeg({ width: 120, height: 80 })
+    expect(await renderThumbnail(original, 20, 'jpeg')).to.include({ width: 30, height: 20 })
+    // A size that is not the header's shows which one was used (callers pass the row's, which is the header's).
+    expect(await renderThumbnail(original, 20, 'jpeg', {}, { width: 240, height: 80 })).to.include({ width: 60, height: 20 })
+  })
+
   it('refuses to produce more than the output cap', async () => {
     const original = await makeJpeg({ width: 64, height: 64 })
     let failure: unknown

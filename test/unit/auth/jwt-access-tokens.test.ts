@@ -93,6 +93,46 @@ describe('jwtAccessTokens', () => {
     expect(decoded?.payload).to.include({ iat: nowSeconds, exp: nowSeconds + 900, iss: 'imgtier', sv: 1 })
   })
 
+  describe('remembering verified tokens', () => {
+    const fresh = () => {
+      const ownClock = fixedClock(START)
+      return { ownClock, own: jwtAccessTokens({ secret: SECRET, clock: ownClock }) }
+    }
+
+    it('answers the same claims for a token it has seen, and refuses it once it expires', () => {
+      const { ownClock, own } = fresh()
+      const { token } = own.issue({ userId: good.sub, role: 'user', sessionVersion: 3, sessionId: good.sid })
+      const first = own.verify(token)
+      expect(own.verify(token)).to.deep.equal(first)
+      expect(E.isRight(first) && first.right).to.deep.include({ userId: good.sub, sessionVersion: 3 })
+      ownClock.advance(899_000)
+      expect(E.isRight(own.verify(token))).to.equal(true)
+      ownClock.advance(1_000)
+      const expired = own.verify(token)
+      expect(E.isLeft(expired) && expired.left.reason).to.match(/expired/)
+    })
+
+    it('honours nbf on a remembered token exactly as on a new one', () => {
+      const { ownClock, own } = fresh()
+      const token = jwt.sign({ ...good, nbf: nowSeconds + 10, exp: nowSeconds + 600 }, SECRET, { algorithm: 'HS256' })
+      expect(E.isLeft(own.verify(token))).to.equal(true)
+      ownClock.advance(10_000)
+      expect(E.isRight(own.verify(token))).to.equal(true)
+      ownClock.set(START)
+      expect(E.isLeft(own.verify(token))).to.equal(true)
+    })
+
+    it('does not let a tampered copy of a remembered token through', () => {
+      const { own } = fresh()
+      const token = jwt.sign(good, SECRET, { algorithm: 'HS256' })
+      expect(E.isRight(own.verify(token))).to.equal(true)
+      const [header, , signature] = token.split('.')
+      const forged = own.verify(`${header}.${b64({ ...good, role: 'admin' })}.${signature}`)
+      expect(E.isLeft(forged) && forged.left.reason).to.match(/signature/)
+      expect(E.isLeft(own.verify(`${token}x`))).to.equal(true)
+    })
+  })
+
   it('refuses to start with a short secret or a silly lifetime', () => {
     expect(() => jwtAccessTokens({ secret: 'short', clock })).to.throw(/at least/)
     expect(() => jwtAccessTokens({ secret: SECRET, clock, ttlSeconds: 0 })).to.throw(/ttl/)

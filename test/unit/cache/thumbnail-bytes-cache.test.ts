@@ -25,6 +25,23 @@ describe('thumbnail bytes cache', () => {
     expect(cache.stats()).to.include({ hits: 1, misses: 1, size: 1, bytes: 15 })
   })
 
+  it('decides hit or miss when a read runs, not when it is built: a read built before a put finds the put bytes', async () => {
+    const { s, reads } = store()
+    const cached = makeThumbnailBytesCache({ maxBytes: 1024 }).wrap(s)
+    const open = cached.open('i1/200')
+    const get = cached.get('i1/200')
+    const exists = cached.exists('i1/200')
+    expect(reads.n, 'building a read reads nothing').to.equal(0)
+    expect(E.isLeft(await open())).to.equal(true)
+    await cached.put('i1/200', Buffer.from('rendered'), 'image/jpeg')()
+    const readsAfterPut = reads.n
+    const again = await open()
+    expect(E.isRight(again) && Buffer.from(again.right.whole ?? []).toString()).to.equal('rendered')
+    expect(await get()).to.deep.equal(E.right({ bytes: Buffer.from('rendered'), contentType: 'image/jpeg' }))
+    expect(await exists()).to.deep.equal(E.right(true))
+    expect(reads.n, 'all three answered from memory').to.equal(readsAfterPut)
+  })
+
   it('stays within its byte budget, and never keeps one thumbnail larger than an eighth of it', async () => {
     const { s, blobs } = store()
     for (let i = 0; i < 20; i++) blobs.set(`i${i}/200`, Buffer.alloc(100, i))

@@ -1,5 +1,16 @@
 import { expect } from 'chai'
-import { CLAIM_TIMING, ensureThumbnail } from '../../../application/render-once'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import type { ThumbnailRenderer } from '../../../application/ports/blobs'
+import type { RenderClaims } from '../../../application/ports/repositories'
+import { CLAIM_TIMING, ensureThumbnail, type RenderOnceDeps } from '../../../application/render-once'
+import { makeSingleFlight } from '../../../application/single-flight'
+import { memoryRenderClaims } from '../../../adapters/memory/render-claims'
+import { emptyMemoryStore } from '../../../adapters/memory/store'
+import type { BlobNotFound } from '../../../domain/errors'
+import type { Image } from '../../../domain/image'
+import { countingBlobs } from '../../support/counting-blobs'
 import { rightOf } from '../../../testing'
 import { aWorld } from './world'
 
@@ -40,5 +51,77 @@ describe('use-cases on in-memory ports: render-once claims', () => {
     await rightOf(w.ports.claims.release(image.id, 200))
     await waiting
     expect(w.ports.renderer.calls).to.have.length(0)
+  })
+})
+
+describe('render-once: a renderer that reads the original itself reads while it claims', () => {
+  const image: Image = {
+    id: '5b0c8a4e-0000-4000-8000-000000000001', ownerId: 'u1', name: 'cat', format: 'jpeg',
+    width: 640, height: 480, bytes: 1234, sha256: 'c'.repeat(64), createdAt: new Date(0),
+  }
+  const key = `${image.id}/200`
+  const rendered = { thumbnailKey: key, width: 267, height: 200, bytes: 5 }
+
+  /** A renderer in two steps that says what it does, when; the store and claims in memory. */
+  const setUp = (read: () => TE.TaskEither<BlobNotFound, void> = () => TE.right(undefined)) => {
+    const events: string[] = []
+    const store = emptyMemoryStore()
+    const thumbnails = countingBlobs()
+    const counts = { reads: 0, renders: 0 }
+    const memoryClaims = memoryRenderClaims(store)
+    const renderer: ThumbnailRenderer = {
+      render: () => TE.left({ _tag: 'RenderFailed', reason: 'the one-step render is not expected here', timedOut: false }),
+      prepare: () => pipe(
+        TE.fromIO(() => { counts.reads++; events.push('read') }),
+        TE.chainW(read),
+        TE.map(() => ({
+          render: () => TE.fromIO(() => {
+            counts.renders++
+            events.push('render')
+            thumbnails.blobs.set(key, Buffer.from('thumb'))
+            return rendered
+          }),
+        })),
+      ),
+    }
+    const claims: RenderClaims = {
+      ...memoryClaims,
+      claim: (...args) => async () => {
+        events.push('claim sent')
+        // A claim answers after a database round trip: by then a concurrent read has started.
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        events.push('claim answered')
+        return memoryClaims.claim(...args)()
+      },
+    }
+    const deps: RenderOnceDeps = {
+      thumbnails: thumbnails.s, renderer, claims, renderOnce: makeSingleFlight(),
+      claimTiming: { ...CLAIM_TIMING, pollMs: 1 },
+    }
+    return { deps, events, counts, store, thumbnails, memoryClaims }
+  }
+
+  it('sends the claim and reads the original before the claim answers, then renders once', async () => {
+    const { deps, events, counts } = setUp()
+    await rightOf(ensureThumbnail(deps, image, 200, true))
+    expect(events).to.deep.equal(['claim sent', 'read', 'claim answered', 'render'])
+    expect(counts).to.deep.equal({ reads: 1, renders: 1 })
+  })
+
+  it('on a lost claim drops what it read, renders nothing, and does not read again while it waits', async () => {
+    const { deps, counts, thumbnails, memoryClaims } = setUp()
+    await rightOf(memoryClaims.claim(image.id, 200, CLAIM_TIMING.ttlMs)) // another instance renders
+    const waiting = rightOf(ensureThumbnail(deps, image, 200, true))
+    await new Promise((resolve) => setTimeout(resolve, 40)) // a few polls
+    thumbnails.blobs.set(key, Buffer.from('rendered elsewhere'))
+    await waiting
+    expect(counts).to.deep.equal({ reads: 1, renders: 0 })
+  })
+
+  it('releases a won claim when the read fails, and answers the read\'s error', async () => {
+    const { deps, counts, store } = setUp(() => TE.left({ _tag: 'BlobNotFound', key: image.id }))
+    expect(await ensureThumbnail(deps, image, 200, true)()).to.deep.equal(E.left({ _tag: 'BlobNotFound', key: image.id }))
+    expect(counts.renders).to.equal(0)
+    expect(store.claims.size, 'a waiter may claim at once').to.equal(0)
   })
 })

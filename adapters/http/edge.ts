@@ -1,0 +1,84 @@
+import { Stream } from 'node:stream'
+import type { Context, Next } from 'koa'
+import type { Logger } from 'pino'
+import type { Metrics } from '../metrics'
+import { discardUnreadBody } from './linger'
+import { INTERNAL, sendProblem } from './problem'
+import { requestIdOf, routeOf } from './request-log'
+import { routePattern } from './route-pattern'
+import type { HeaderList } from './security-headers'
+
+export interface EdgeOptions {
+  readonly logger: Logger
+  /** One `info` line per request (IMGTIER_ACCESS_LOG). */
+  readonly accessLog: boolean
+  readonly metrics: Metrics
+  /** Sent on every response (helmet's, computed once: security-headers.ts). */
+  readonly headers: HeaderList
+  /** Answers a request no route took (404, or 405 with Allow). */
+  readonly unmatched: (ctx: Context) => void
+}
+
+/**
+ * What every request carries: its id, and a logger bound to it that is made on first use.
+ * Most requests never log, and a pino child (its bindings serialized through redaction)
+ * cost more than the rest of the edge together (profiled).
+ */
+class RequestState {
+  #log: Logger | undefined
+  readonly #root: Logger
+  readonly requestId: string
+  constructor(root: Logger, requestId: string) {
+    this.#root = root
+    this.requestId = requestId
+  }
+  get log(): Logger {
+    return (this.#log ??= this.#root.child({ requestId: this.requestId }))
+  }
+}
+
+/**
+ * Koa would stringify a JSON body twice: once to compute Content-Length, once to send it.
+ * The content type set with the object is kept.
+ */
+const serializeJsonOnce = (ctx: Context): void => {
+  const body: unknown = ctx.body
+  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Stream)) ctx.body = JSON.stringify(body)
+}
+
+/**
+ * Everything that wraps every request, in one middleware rather than a stack of six (each
+ * layer of koa-compose costs a bound dispatch, a promise and an async frame):
+ * - the request id: the caller's `X-Request-Id` when it is safe (request-log.ts), else a
+ *   new one; answered in the header, carried by every problem and log line;
+ * - the security headers;
+ * - the last line of defence: a bug answers 500 problem+json, logged with its stack, never shown;
+ * - 404/405 for what no route took;
+ * - the duration metric, by method, matched route pattern (never the raw path: ids would
+ *   explode the label set) and status;
+ * - the access line, never with the query string, headers or body (they may carry secrets);
+ * - the lingering read of a refused body (linger.ts), so the client sees its answer.
+ */
+export const edge = (o: EdgeOptions) => async (ctx: Context, next: Next): Promise<void> => {
+  const started = performance.now()
+  const incoming = ctx.req.headers['x-request-id']
+  const requestId = requestIdOf(typeof incoming === 'string' ? incoming : '')
+  const state = new RequestState(o.logger, requestId)
+  ctx.state = state
+  const res = ctx.res
+  res.setHeader('X-Request-Id', requestId)
+  for (const [name, value] of o.headers) res.setHeader(name, value)
+  try {
+    await next()
+    if (ctx.status === 404 && ctx.body === undefined) o.unmatched(ctx)
+    serializeJsonOnce(ctx)
+  } catch (err) {
+    state.log.error({ err }, 'unhandled error')
+    sendProblem(ctx, INTERNAL)
+    serializeJsonOnce(ctx)
+  }
+  const ms = performance.now() - started
+  o.metrics.httpDuration.observe({ method: ctx.method, route: routePattern(ctx) ?? 'unmatched', status: String(ctx.status) }, ms / 1000)
+  if (o.accessLog) o.logger.info({ requestId, method: ctx.method, route: routeOf(ctx), status: ctx.status, ms: Math.round(ms) }, 'request')
+  if (!ctx.req.complete && !ctx.req.destroyed) discardUnreadBody(ctx.req)
+}
