@@ -17,19 +17,24 @@ export interface ImageLinks {
  */
 export const imageLinks = (baseUrl: string, image: Pick<Image, 'id'>, tier: Tier): ImageLinks => {
   // A base given with a trailing slash ('https://x/img/') must not produce '//images'.
-  const self = `${baseUrl.replace(/\/+$/, '')}/images/${image.id}`
-  const byHeight = (suffix: string) =>
-    Object.fromEntries(tier.thumbnailHeights.map((h) => [String(h), `${self}/thumbnails/${h}${suffix}`]))
+  const self = `${baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl}/images/${image.id}`
   return {
-    thumbnails: byHeight(''),
+    thumbnails: byHeight(tier, `${self}/thumbnails/`, ''),
     ...(tier.originalLink ? { original: `${self}/original` } : {}),
     ...(tier.expiringLinks
       ? {
           expiringLinks: {
-            thumbnails: byHeight('/expiring-links'),
+            thumbnails: byHeight(tier, `${self}/thumbnails/`, '/expiring-links'),
             ...(tier.originalLink ? { original: `${self}/original/expiring-links` } : {}),
           },
         }
       : {}),
   }
+}
+
+/** One URL per height the tier allows, keyed by the height (a loop: a list page makes 40 of these). */
+const byHeight = (tier: Tier, prefix: string, suffix: string): Record<string, string> => {
+  const urls: Record<string, string> = {}
+  for (const h of tier.thumbnailHeights) urls[String(h)] = `${prefix}${h}${suffix}`
+  return urls
 }

@@ -1,8 +1,9 @@
 import cors from '@koa/cors'
-import Router from '@koa/router'
+import type Router from '@koa/router'
 import Koa, { type Context } from 'koa'
 import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
+import { routeBySegment } from './dispatch'
 import { edge } from './edge'
 import { makeMetrics, type Metrics } from './metrics'
 import { problem, sendProblem } from './problem'
@@ -75,11 +76,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     const origins = new Set(settings.corsOrigins)
     koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))
   }
-  // One router holding every route (@koa/router nests by copying layers): one match per
-  // request instead of a host check, a match and a not-found event in each of eight.
-  const root = new Router()
-  for (const router of routers) root.use(router.routes())
-  koa.use(root.routes())
+  koa.use(routeBySegment(routers))
   koa.on('error', (err) => deps.logger.debug({ err }, 'koa error event'))
   return { koa, metrics }
 }
