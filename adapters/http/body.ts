@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { Context, Next } from 'koa'
 import { koaBody } from 'koa-body'
@@ -48,10 +49,27 @@ export const jsonBody = guard(parseJson, JSON_CODINGS)
 
 export const bodyOf = (ctx: Context): unknown => ctx.request.body
 
-/** Uploaded bytes are collected in memory, bounded by the size limit: no temp file is ever left behind. */
-const collected = new WeakMap<object, Buffer[]>()
+/**
+ * Uploaded bytes are collected in memory, bounded by the size limit: no temp file is ever
+ * left behind, and none is read again. They are hashed as they arrive, so the use-case
+ * does not make another pass over them for the digest.
+ */
+interface Received { readonly chunks: Buffer[]; readonly hash: Hash; sha256?: string }
+const received = new WeakMap<object, Received>()
 
-export interface UploadedFile { readonly bytes: Buffer; readonly fileName?: string }
+export interface UploadedFile { readonly bytes: Buffer; readonly sha256: string; readonly fileName?: string }
+
+const collect = (file?: object): Writable => {
+  const into: Received = { chunks: [], hash: createHash('sha256') }
+  if (file) received.set(file, into)
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      into.chunks.push(chunk)
+      into.hash.update(chunk)
+      done()
+    },
+  })
+}
 
 /** Multipart with one file field `image` and an optional text field `name`. */
 export const multipartImage = (maxUploadBytes: number) =>
@@ -69,11 +87,10 @@ export const multipartImage = (maxUploadBytes: number) =>
         maxFieldsSize: 16 * 1024,
         allowEmptyFiles: true,
         minFileSize: 0,
-        fileWriteStreamHandler: (file?: object) => {
-          const chunks: Buffer[] = []
-          if (file) collected.set(file, chunks)
-          return new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk); done() } })
-        },
+        fileWriteStreamHandler: collect,
+        // The file never touches the disk, so it needs no name of its own; formidable's
+        // default makes one per upload with a SHA3 in plain JavaScript.
+        filename: () => 'in-memory',
       },
     }),
     UPLOAD_CODINGS,
@@ -91,8 +108,10 @@ export const uploadedImage = (ctx: Context): { file?: UploadedFile; problem?: Pr
   if (others.length > 0) return { problem: invalidRequest(others.map((k) => ({ path: k, message: 'unexpected file field; send one file, in "image"' }))) }
   if (entry === undefined) return {}
   if (Array.isArray(entry)) return { problem: invalidRequest([{ path: 'image', message: 'send exactly one file' }]) }
-  const chunks = collected.get(entry) ?? []
-  return { file: { bytes: Buffer.concat(chunks), fileName: entry.originalFilename ?? undefined } }
+  const into = received.get(entry) ?? { chunks: [], hash: createHash('sha256') }
+  // A hash gives its digest once; asked again, the first answer stands.
+  into.sha256 ??= into.hash.digest('hex')
+  return { file: { bytes: Buffer.concat(into.chunks), sha256: into.sha256, fileName: entry.originalFilename ?? undefined } }
 }
 
 /** A text field sent once, or a problem when sent several times. */

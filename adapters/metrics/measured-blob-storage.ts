@@ -1,5 +1,6 @@
-import type * as TE from 'fp-ts/TaskEither'
-import type { BlobStorage } from '../../application/ports/blobs'
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import type { BlobStorage, PutOptions, StagedBlob } from '../../application/ports/blobs'
 import type { Metrics } from './instruments'
 import { outcomeOf, timed } from './timed'
 
@@ -17,7 +18,7 @@ export const measuredBlobStorage = (store: BlobStorage, name: 'originals' | 'thu
         metrics.cacheLookups.inc({ cache: 'storage', result: outcome === 'ok' ? 'hit' : 'miss' })
       }
     })
-  const { presignGet, removeTemporaries } = store
+  const { presignGet, removeTemporaries, stage } = store
   return {
     // Whatever a store adds later passes through, unmeasured, rather than disappearing.
     ...store,
@@ -31,6 +32,13 @@ export const measuredBlobStorage = (store: BlobStorage, name: 'originals' | 'thu
     list: (prefix) => measure('list', store.list(prefix)),
     ping: () => measure('ping', store.ping()),
     ...(presignGet ? { presignGet: (key: string, seconds: number, headers: Parameters<typeof presignGet>[2]) => measure('presign', presignGet(key, seconds, headers)) } : {}),
+    ...(stage ? {
+      stage: (key: string, bytes: Buffer, contentType: string, options?: PutOptions) =>
+        pipe(
+          measure('stage', stage(key, bytes, contentType, options)),
+          TE.map((staged): StagedBlob => ({ commit: () => measure('commit', staged.commit()), discard: () => measure('discard', staged.discard()) })),
+        ),
+    } : {}),
     ...(removeTemporaries ? { removeTemporaries: (before: Date) => measure('removeTemporaries', removeTemporaries(before)) } : {}),
   }
 }

@@ -3,7 +3,7 @@ import { constants, promises as fs, type Stats } from 'node:fs'
 import * as path from 'node:path'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import type { Blob, BlobStorage, BlobStream } from '../../application/ports/blobs'
+import type { Blob, BlobStorage, BlobStream, StagedBlob } from '../../application/ports/blobs'
 import { type BlobNotFound, type InfrastructureFailure, infrastructureFailure } from '../../domain/errors'
 import { keyProblem, prefixProblem } from './blob-keys'
 
@@ -20,7 +20,28 @@ const HEADER_MAX = 512
 const BLOB_SUFFIX = '@'
 /** A write in progress: `<blob file>.<12 hex>.tmp`, renamed onto the blob file when whole. */
 const TEMPORARY = /@\.[0-9a-f]{12}\.tmp$/
+const headerOf = (contentType: string): Buffer => Buffer.from(`${MAGIC}${contentType}\n`)
 const isBlobFile = (name: string): boolean => name.endsWith(BLOB_SUFFIX) && !name.slice(0, -1).includes(BLOB_SUFFIX)
+
+/** What is left of `parts` once their first `n` bytes are written. */
+const unwritten = (parts: readonly Buffer[], n: number): Buffer[] => {
+  const left: Buffer[] = []
+  let skip = n
+  for (const part of parts) {
+    if (skip >= part.length) {
+      skip -= part.length
+    } else {
+      left.push(part.subarray(skip))
+      skip = 0
+    }
+  }
+  return left
+}
+
+/** One writev for the header and the bytes (no joined copy); a short write goes on where it stopped. */
+const writeAll = async (handle: fs.FileHandle, parts: readonly Buffer[]): Promise<void> => {
+  for (let rest = unwritten(parts, 0); rest.length > 0; ) rest = unwritten(rest, (await handle.writev(rest)).bytesWritten)
+}
 
 const hasCode = (e: unknown, ...codes: string[]): boolean =>
   e instanceof Error && 'code' in e && typeof e.code === 'string' && codes.includes(e.code)
@@ -43,28 +64,60 @@ export const fsBlobStorage = (rootDir: string, options: FsBlobStorageOptions = {
   const checked = <A>(problem: string | undefined, what: string, run: () => Promise<A>): TE.TaskEither<InfrastructureFailure, A> =>
     problem !== undefined ? TE.left(infrastructureFailure(what)(new Error(problem))) : TE.tryCatch(run, infrastructureFailure(what))
 
-  const writeAtomically = async (file: string, data: Buffer): Promise<void> => {
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  /** Opens a new file for writing; its folder is made only when missing (most writes find it there). */
+  const create = async (file: string): Promise<fs.FileHandle> => {
+    try {
+      return await fs.open(file, 'wx')
+    } catch (e) {
+      if (!hasCode(e, 'ENOENT')) throw e
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      return fs.open(file, 'wx')
+    }
+  }
+
+  /** Writes `parts` to a fresh temporary beside `file`, fsynced when durable; returns its path. */
+  const writeAside = async (file: string, parts: readonly Buffer[]): Promise<string> => {
     for (let attempt = 0; ; attempt++) {
+      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
       try {
-        await fs.mkdir(path.dirname(file), { recursive: true })
-        const handle = await fs.open(tmp, 'wx')
+        const handle = await create(tmp)
         try {
-          await handle.writeFile(data)
+          await writeAll(handle, parts)
           // Durable before visible: a crash after the rename never exposes a torn file.
           if (durable) await handle.sync()
         } finally {
           await handle.close()
         }
-        await fs.rename(tmp, file)
-        return
+        return tmp
       } catch (e) {
         await fs.rm(tmp, { force: true })
-        // A concurrent deletePrefix may prune the folder between mkdir and rename.
+        // A concurrent deletePrefix may prune the folder between mkdir and open.
         if (!hasCode(e, 'ENOENT') || attempt >= 3) throw e
       }
     }
   }
+
+  const writeAtomically = async (file: string, parts: readonly Buffer[]): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      const tmp = await writeAside(file, parts)
+      try {
+        await fs.rename(tmp, file)
+        return
+      } catch (e) {
+        await fs.rm(tmp, { force: true })
+        if (!hasCode(e, 'ENOENT') || attempt >= 3) throw e
+      }
+    }
+  }
+
+  /** A temporary made visible under its key, or removed; between the two, no reader sees it. */
+  const staged = (key: string, tmp: string): StagedBlob => ({
+    commit: () => checked(undefined, `fs commit ${key}`, () => fs.rename(tmp, fileOf(key))),
+    discard: () => checked(undefined, `fs discard ${key}`, async () => void (await removeFile(tmp))),
+  })
+
+  const putProblem = (key: string, contentType: string): string | undefined =>
+    keyProblem(key) ?? (/[\r\n]/.test(contentType) ? 'newline in content type' : undefined)
 
   /** Every file under `dir` whose name passes `wanted`, as paths relative to the root. */
   const walk = async (dir: string, wanted: (name: string) => boolean = isBlobFile): Promise<string[]> => {
@@ -157,8 +210,12 @@ export const fsBlobStorage = (rootDir: string, options: FsBlobStorageOptions = {
 
   return {
     put: (key, bytes, contentType) =>
-      checked(keyProblem(key) ?? (/[\r\n]/.test(contentType) ? 'newline in content type' : undefined), `fs put ${key}`, () =>
-        writeAtomically(fileOf(key), Buffer.concat([Buffer.from(`${MAGIC}${contentType}\n`), bytes])),
+      checked(putProblem(key, contentType), `fs put ${key}`, () => writeAtomically(fileOf(key), [headerOf(contentType), bytes])),
+
+    stage: (key, bytes, contentType) =>
+      pipe(
+        checked(putProblem(key, contentType), `fs stage ${key}`, () => writeAside(fileOf(key), [headerOf(contentType), bytes])),
+        TE.map((tmp) => staged(key, tmp)),
       ),
 
     get: (key) =>

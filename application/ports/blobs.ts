@@ -49,6 +49,23 @@ export interface BlobStorage {
    * are atomic).
    */
   readonly removeTemporaries?: (before: Date) => TE.TaskEither<Infra, number>
+  /**
+   * Writes the bytes durably where no read, list or exists sees them, so the write can
+   * run while the bytes are still being judged; `commit` then makes them the blob at
+   * `key`, as `put` would have, and `discard` leaves nothing behind. What a crash leaves
+   * staged is a partial file for `removeTemporaries`. Absent on stores whose `put` is
+   * already one atomic step (S3): `stageBlob` (application/stage-blob.ts) then defers
+   * their `put` to `commit`.
+   */
+  readonly stage?: (key: string, bytes: Buffer, contentType: string, options?: PutOptions) => TE.TaskEither<Infra, StagedBlob>
+}
+
+/** Bytes written out of sight under one key, waiting to be made visible or thrown away. */
+export interface StagedBlob {
+  /** Makes the staged bytes the blob at their key. Once only, and never after `discard`. */
+  commit(): TE.TaskEither<Infra, void>
+  /** Removes the staged bytes; nothing is left behind. */
+  discard(): TE.TaskEither<Infra, void>
 }
 
 declare const storageRole: unique symbol

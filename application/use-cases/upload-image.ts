@@ -1,17 +1,27 @@
+import { sequenceT } from 'fp-ts/Apply'
+import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
+import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import type {
   FileRequired, FileTooLarge, ImageTooManyPixels, ImageUnreadable, InfrastructureFailure, InvalidImageName,
   UnsupportedImageFormat,
 } from '../../domain/errors'
 import { contentTypeOf, decideImageName, originalKey, type Image } from '../../domain/image'
-import type { BlobStorage, ImageInspector, OriginalStorage } from '../ports/blobs'
+import { sniffImageFormat } from '../../domain/image-format'
+import type { BlobStorage, ImageInspector, InspectedImage, OriginalStorage, StagedBlob } from '../ports/blobs'
 import type { ImageRepository } from '../ports/repositories'
 import type { Clock, Hasher, IdGenerator } from '../ports/runtime'
+import { stageBlob } from '../stage-blob'
 
 export interface UploadImageCommand {
   readonly ownerId: string
   readonly bytes: Buffer
+  /**
+   * The bytes' sha256 (hex) when the caller hashed them as they arrived (the HTTP layer
+   * does, chunk by chunk); otherwise they are hashed here. Taken as given.
+   */
+  readonly sha256?: string
   /** The uploaded file's name, for the default image name. */
   readonly fileName?: string
   readonly name?: string
@@ -36,8 +46,11 @@ export interface UploadImageDeps {
 }
 
 /**
- * Stores the original byte-identical, then commits the row. If the row cannot be
- * written the blob is removed again, so a failure leaves neither behind.
+ * Judges the bytes while they are written aside durably, then makes the original
+ * visible byte-identical and commits the row. A refusal discards what was written
+ * aside before it is answered; if the row cannot be written the blob is removed again.
+ * So a failure leaves neither behind, and a crash leaves only what the reconcile sweep
+ * removes (a partial file, or a blob without a row).
  */
 export const uploadImage = (deps: UploadImageDeps) =>
   (cmd: UploadImageCommand): TE.TaskEither<UploadImageError, Image> =>
@@ -46,21 +59,26 @@ export const uploadImage = (deps: UploadImageDeps) =>
       TE.chainW(() => checkSize(cmd.bytes, deps.limits.maxBytes)),
       TE.chainW(() => TE.fromEither(decideImageName(cmd.name, cmd.fileName))),
       TE.bindTo('name'),
-      TE.bindW('inspected', () => deps.inspector.inspect(cmd.bytes, { maxPixels: deps.limits.maxPixels })),
-      TE.map(({ name, inspected }): Image => ({
-        id: deps.ids.uuid(),
-        ownerId: cmd.ownerId,
-        name,
-        format: inspected.format,
-        width: inspected.width,
-        height: inspected.height,
-        bytes: cmd.bytes.length,
-        sha256: deps.hasher.sha256(cmd.bytes),
-        createdAt: deps.clock.now(),
+      TE.bind('id', () => TE.right(deps.ids.uuid())),
+      TE.bindW('judged', ({ id }) => inspectWhileStaging(deps, cmd, originalKey(id))),
+      TE.map(({ name, id, judged: { inspected, staged } }) => ({
+        staged,
+        image: {
+          id,
+          ownerId: cmd.ownerId,
+          name,
+          format: inspected.format,
+          width: inspected.width,
+          height: inspected.height,
+          bytes: cmd.bytes.length,
+          sha256: cmd.sha256 ?? deps.hasher.sha256(cmd.bytes),
+          createdAt: deps.clock.now(),
+        } satisfies Image,
       })),
-      TE.chainW((image) =>
+      TE.chainW(({ image, staged }) =>
         pipe(
-          deps.originals.put(originalKey(image.id), cmd.bytes, contentTypeOf(image.format), { eagerThumbnailHeights: cmd.thumbnailHeights }),
+          staged.commit(),
+          TE.orElseW((e) => discardThen(staged, e)),
           TE.chainW(() => pipe(deps.images.insert(image), TE.orElseW((e) => undo(deps.originals, image.id, e)))),
         ),
       ),
@@ -71,6 +89,42 @@ const checkSize = (bytes: Buffer, maxBytes: number): TE.TaskEither<FileRequired 
   if (bytes.length > maxBytes) return TE.left({ _tag: 'FileTooLarge', maxBytes })
   return TE.right(undefined)
 }
+
+interface Judged { readonly inspected: InspectedImage; readonly staged: StagedBlob }
+
+/**
+ * The inspector's decode and the durable write of the original run side by side, so
+ * the write (and its fsync) costs no time of its own. Bytes whose magic names no
+ * supported format are refused before anything is written; the inspectors decide
+ * the format by the same magic, so the staged content type is the inspected one.
+ */
+const inspectWhileStaging = (deps: UploadImageDeps, cmd: UploadImageCommand, key: string): TE.TaskEither<UploadImageError, Judged> => {
+  const sniffed = sniffImageFormat(cmd.bytes)
+  if (!sniffed.supported) return TE.left({ _tag: 'UnsupportedImageFormat', detected: sniffed.detected })
+  const format = sniffed.format
+  return pipe(
+    sequenceT(T.ApplyPar)(
+      pipe(
+        deps.inspector.inspect(cmd.bytes, { maxPixels: deps.limits.maxPixels }),
+        TE.filterOrElseW((i) => i.format === format, (i): ImageUnreadable => ({ _tag: 'ImageUnreadable', reason: `named ${format} but inspected as ${i.format}` })),
+      ),
+      stageBlob(deps.originals, key, cmd.bytes, contentTypeOf(format), { eagerThumbnailHeights: cmd.thumbnailHeights }),
+    ),
+    T.chain(([inspected, staged]) => settle(inspected, staged)),
+  )
+}
+
+/** A refusal is answered before a storage failure (the client's 4xx, not a 500), and discards what was staged. */
+const settle = (
+  inspected: E.Either<UploadImageError, InspectedImage>, staged: E.Either<InfrastructureFailure, StagedBlob>,
+): TE.TaskEither<UploadImageError, Judged> => {
+  if (E.isLeft(inspected)) return E.isRight(staged) ? discardThen(staged.right, inspected.left) : TE.left(inspected.left)
+  return pipe(TE.fromEither(staged), TE.map((s) => ({ inspected: inspected.right, staged: s })))
+}
+
+/** Throws away what was staged and keeps the original error. */
+const discardThen = <E>(staged: StagedBlob, error: E): TE.TaskEither<E | InfrastructureFailure, never> =>
+  pipe(staged.discard(), TE.chainW(() => TE.left(error)))
 
 /** Removes the blob of a failed upload and keeps the original error. */
 const undo = <E>(originals: BlobStorage, imageId: string, error: E): TE.TaskEither<E | InfrastructureFailure, never> =>

@@ -3,6 +3,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import type { BlobStorage } from '../../application/ports/blobs'
+import { stageBlob } from '../../application/stage-blob'
 
 export interface BlobStorageHarness {
   readonly storage: BlobStorage
@@ -132,6 +133,37 @@ export const blobStorageContract = (name: string, make: () => Promise<BlobStorag
       // A new thumbnail after a prefix delete still lands (the folder may have been pruned).
       await run(h.storage.put(`${ns}/img/200`, Buffer.from('again'), 'text/plain'))
       expect((await run(h.storage.get(`${ns}/img/200`))).bytes.toString()).to.equal('again')
+    })
+
+    it('stages bytes out of sight; a commit makes them the blob, as a put would', async () => {
+      const bytes = randomBytes(300_000)
+      const staged = await run(stageBlob(h.storage, `${ns}/staged`, bytes, 'image/jpeg', { eagerThumbnailHeights: [200] }))
+      expect(await run(h.storage.exists(`${ns}/staged`)), 'visible before its commit').to.equal(false)
+      expect(await run(h.storage.list(`${ns}/`))).to.deep.equal([])
+      expect(await runLeft(h.storage.get(`${ns}/staged`))).to.deep.equal({ _tag: 'BlobNotFound', key: `${ns}/staged` })
+      await run(staged.commit())
+      const blob = await run(h.storage.get(`${ns}/staged`))
+      expect(blob.contentType).to.equal('image/jpeg')
+      expect(Buffer.compare(blob.bytes, bytes)).to.equal(0)
+      expect(await run(h.storage.list(`${ns}/`))).to.deep.equal([`${ns}/staged`])
+    })
+
+    it('leaves nothing of a discarded stage, not even a partial file for the sweep', async () => {
+      const staged = await run(stageBlob(h.storage, `${ns}/refused/0`, randomBytes(10_000), 'image/png'))
+      await run(staged.discard())
+      expect(await run(h.storage.exists(`${ns}/refused/0`))).to.equal(false)
+      expect(await run(h.storage.list(`${ns}/`))).to.deep.equal([])
+      // Whatever a sweep would find as a partial file older than "a minute from now" is debris.
+      if (h.storage.removeTemporaries) expect(await run(h.storage.removeTemporaries(new Date(Date.now() + 60_000)))).to.equal(0)
+    })
+
+    it('refuses a key that could escape its namespace when staging, or at the latest on commit', async () => {
+      for (const key of ['../escape', `${ns}/../../escape`]) {
+        const staged = await stageBlob(h.storage, key, Buffer.from('x'), 'text/plain')()
+        // A store without a stage of its own defers its put, and so its refusal, to the commit.
+        const refused = E.isLeft(staged) ? staged.left : await runLeft(staged.right.commit())
+        expect(refused._tag).to.equal('InfrastructureFailure')
+      }
     })
 
     it('ends concurrent puts of one key with one whole value', async function () {

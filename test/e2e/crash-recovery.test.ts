@@ -114,7 +114,8 @@ for (const db of databases) {
     })
     after(async () => {
       await proc?.dispose()
-      rmSync(dataDir, { recursive: true, force: true })
+      // Unset when the suite was skipped (no Postgres) before its data directory was made.
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true })
       await pg?.drop()
     })
 

@@ -56,8 +56,14 @@ for (const backend of E2E_BACKENDS) {
         okBytes: ['imgtier_upload_bytes_sum', { outcome: 'ok' }],
         okCount: ['imgtier_upload_bytes_count', { outcome: 'ok' }],
         puts: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'put', outcome: 'ok' }],
+        stages: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'stage', outcome: 'ok' }],
+        commits: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'commit', outcome: 'ok' }],
+        discards: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'discard', outcome: 'ok' }],
       })
-      expect(d).to.deep.equal({ ok: 1, refused: 1, okBytes: jpeg.length, okCount: 1, puts: 1 })
+      // The filesystem stages the original (written aside while it is judged) and commits it;
+      // S3 puts it once judged. The GIF is refused by its magic bytes, before any write.
+      const writes = backend === 'aws' ? { puts: 1, stages: 0, commits: 0 } : { puts: 0, stages: 1, commits: 1 }
+      expect(d).to.deep.equal({ ok: 1, refused: 1, okBytes: jpeg.length, okCount: 1, ...writes, discards: 0 })
     })
 
     it('counts a render (by renderer) on a cache miss, and a cache hit on the next request', async () => {

@@ -38,7 +38,7 @@ export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     const prob = upload.problem ?? name.problem
     if (prob) return sendProblem(ctx, prob)
     if (!upload.file) return sendProblem(ctx, problemOf({ _tag: 'FileRequired' }))
-    const cmd = { ownerId: user.id, bytes: upload.file.bytes, fileName: upload.file.fileName, name: name.value, thumbnailHeights: tier.thumbnailHeights }
+    const cmd = { ownerId: user.id, bytes: upload.file.bytes, sha256: upload.file.sha256, fileName: upload.file.fileName, name: name.value, thumbnailHeights: tier.thumbnailHeights }
     await respond(ctx, api.uploadImage(cmd), (image) => {
       ctx.status = 201
       ctx.set('Location', `${base}/images/${image.id}`)

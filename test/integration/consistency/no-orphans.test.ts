@@ -1,8 +1,9 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import type { RenderSingleFlight } from '../../../application/render-once'
 import { makeSingleFlight } from '../../../application/single-flight'
@@ -28,7 +29,7 @@ import { makeJpeg } from '../../support/images'
  * blob stores; one step at a time is made to fail, and afterwards every blob must
  * belong to an image row and every visible row must have its original.
  */
-type Step = 'originals.put' | 'originals.delete' | 'thumbnails.deletePrefix' | 'images.insert' | 'images.delete'
+type Step = 'originals.put' | 'originals.stage' | 'originals.commit' | 'originals.delete' | 'thumbnails.deletePrefix' | 'images.insert' | 'images.delete'
 
 const renderOnce = (): RenderSingleFlight => makeSingleFlight()
 
@@ -54,7 +55,14 @@ describe('no orphans: faults injected at every step of upload and delete', funct
     const realOriginals = fsBlobStorage(path.join(dir, 'originals'))
     const realThumbnails = fsBlobStorage(path.join(dir, 'thumbnails'))
     const realImages = objectionImageRepository(db.knex)
-    originals = { ...realOriginals, put: (k, b, t) => fails('originals.put', () => realOriginals.put(k, b, t)), delete: (k) => fails('originals.delete', () => realOriginals.delete(k)) }
+    const realStage = realOriginals.stage
+    if (!realStage) throw new Error('the filesystem store stages')
+    originals = {
+      ...realOriginals,
+      put: (k, b, t) => fails('originals.put', () => realOriginals.put(k, b, t)),
+      stage: (k, b, t) => fails('originals.stage', () => pipe(realStage(k, b, t), TE.map((staged) => ({ ...staged, commit: () => fails('originals.commit', staged.commit) })))),
+      delete: (k) => fails('originals.delete', () => realOriginals.delete(k)),
+    }
     thumbnails = { ...realThumbnails, deletePrefix: (p) => fails('thumbnails.deletePrefix', () => realThumbnails.deletePrefix(p)) }
     images = { ...realImages, insert: (i) => fails('images.insert', () => realImages.insert(i)), delete: (id) => fails('images.delete', () => realImages.delete(id)) }
     const found = await objectionTierRepository(db.knex).list({ limit: 10, offset: 0 })()
@@ -120,13 +128,38 @@ describe('no orphans: faults injected at every step of upload and delete', funct
   const blobsOf = async (imageId: string) =>
     [...await ok(originals.list('')), ...await ok(thumbnails.list(''))].filter((k) => k.split('/')[0] === imageId)
 
-  it('upload: when storing the original fails, neither row nor blob is left', async () => {
+  /** Every file under the blob roots, partial files included. */
+  const files = () => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
+
+  for (const step of ['originals.stage', 'originals.commit'] as const) {
+    it(`upload: when ${step} fails, neither row nor blob nor partial file is left`, async () => {
+      const owner = await newOwner()
+      const before = await expectAgreement()
+      const filesBefore = files()
+      faults.add(step)
+      const r = await uploadImage(deps())({ ownerId: owner, bytes: jpeg, fileName: 'a.jpg' })()
+      expect(E.isLeft(r) && r.left._tag).to.equal('InfrastructureFailure')
+      expect(await expectAgreement()).to.deep.equal(before)
+      expect(files()).to.equal(filesBefore)
+    })
+  }
+
+  it('upload: bytes refused while they were being staged leave no row, no blob, no partial file', async () => {
     const owner = await newOwner()
     const before = await expectAgreement()
-    faults.add('originals.put')
-    const r = await uploadImage(deps())({ ownerId: owner, bytes: jpeg, fileName: 'a.jpg' })()
-    expect(E.isLeft(r) && r.left._tag).to.equal('InfrastructureFailure')
+    const filesBefore = files()
+    const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6))
+    const r = await uploadImage(deps())({ ownerId: owner, bytes: truncated, fileName: 'cut.jpg' })()
+    expect(E.isLeft(r) && r.left._tag).to.equal('ImageUnreadable')
     expect(await expectAgreement()).to.deep.equal(before)
+    expect(files()).to.equal(filesBefore)
+  })
+
+  it('upload: a refusal is answered as such even when staging failed too (the client\'s 4xx, not a 500)', async () => {
+    const owner = await newOwner()
+    faults.add('originals.stage')
+    const r = await uploadImage(deps())({ ownerId: owner, bytes: jpeg.subarray(0, 200), fileName: 'cut.jpg' })()
+    expect(E.isLeft(r) && r.left._tag).to.equal('ImageUnreadable')
   })
 
   it('upload: when the row cannot be written, the stored blob is removed again', async () => {

@@ -43,6 +43,17 @@ describe('fsBlobStorage', () => {
     expect(readdirSync(root)).to.deep.equal([])
   })
 
+  it('keeps a stage a crash never committed as a partial file: the sweep removes it, not before its grace', async () => {
+    const { stage, removeTemporaries, list } = fsBlobStorage(root)
+    if (!stage || !removeTemporaries) return expect.fail('the filesystem store stages and sweeps')
+    await run(stage('orphan', Buffer.from('bytes'), 'image/jpeg'))
+    expect(readdirSync(root)).to.have.length(1).and.to.satisfy((names: string[]) => names.every((n) => n.endsWith('.tmp')))
+    expect(await run(list(''))).to.deep.equal([])
+    expect(await run(removeTemporaries(new Date(Date.now() - 60_000))), 'a fresh stage may be an upload in flight').to.equal(0)
+    expect(await run(removeTemporaries(new Date(Date.now() + 60_000)))).to.equal(1)
+    expect(readdirSync(root)).to.deep.equal([])
+  })
+
   it('answers InfrastructureFailure, not BlobNotFound, for a file it did not write', async () => {
     const storage = fsBlobStorage(root)
     await run(storage.put('x', Buffer.from('ok'), 'text/plain'))
