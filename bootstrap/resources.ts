@@ -96,7 +96,11 @@ export const openResources = async (config: Config, overrides: Overrides, cleanu
   cleanups.push(() => caches.close())
   // An in-process render stores through the bytes cache: the request that asked for it is
   // answered from the buffer just written, and so is the next one, with no read back.
-  const renderStores = { originals: storage.originals, thumbnails: caches.thumbnailBytes.wrap(storage.thumbnails) }
+  // Redirect delivery never serves bytes itself, so there the cache is not filled.
+  const renderStores = {
+    originals: storage.originals,
+    thumbnails: config.delivery === 'proxy' ? caches.thumbnailBytes.wrap(storage.thumbnails) : storage.thumbnails,
+  }
   const renderer = measuredRenderer(makeRenderer(config, renderStores), config.thumbnailer.kind, metrics)
   metrics.watchMemoryCache(caches.thumbnailBytes.stats)
   // Whatever is not configured comes from the generated development secrets.

@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs'
+import { fork } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import type ClientPgLite from 'knex-pglite'
 import { migrateLatest } from './migrate'
@@ -59,10 +61,35 @@ export const databaseFromKnex = (knex: Knex, kind: Database['kind']): Database =
   },
 })
 
+/** Whether `dir` already holds a PGlite (Postgres) data directory. */
+const isDataDirectory = (dir: string) => existsSync(path.join(dir, 'PG_VERSION'))
+
+/**
+ * Runs initdb and the migrations for a new PGlite directory in a child process that
+ * exits (pglite-prepare.ts): initdb alone takes a process to ~850 MB of RSS, and a
+ * WebAssembly memory never shrinks, so a server that ran it would keep that for life.
+ */
+export const preparePgliteDirectory = (dir: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const ext = path.extname(__filename)
+    // From source the child needs the TypeScript hook (mocha loads it without execArgv); from dist, nothing.
+    const hooked = process.execArgv.some((a) => a.includes('@swc-node/register'))
+    const execArgv = ext === '.ts' && !hooked ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv
+    const child = fork(path.join(__dirname, `pglite-prepare${ext}`), [dir], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] })
+    let stderr = ''
+    child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-2000) })
+    child.once('error', reject)
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`preparing the PGlite directory ${dir} failed (exit ${code}): ${stderr.trim()}`))))
+  })
+
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
   // The directory first: on a first start neither it nor the data dir the lock sits in exists yet.
   if (opts.url === undefined && opts.pgliteDir !== undefined) mkdirSync(opts.pgliteDir, { recursive: true })
   const lock = opts.url === undefined && opts.pgliteDir !== undefined ? lockPgliteDir(opts.pgliteDir) : undefined
+  // A new directory is created and migrated by a child (ours: it works under our lock); this process only reopens it.
+  if (opts.url === undefined && opts.pgliteDir !== undefined && opts.migrate === true && !isDataDirectory(opts.pgliteDir)) {
+    await preparePgliteDirectory(opts.pgliteDir).catch((e: unknown) => { lock?.release(); throw e })
+  }
   const opened =
     opts.url !== undefined
       ? databaseFromKnex(knexFactory(postgresConfig(opts.url)), 'postgres')
