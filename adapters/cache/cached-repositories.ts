@@ -52,7 +52,9 @@ const imageNotFound: ImageNotFound = { _tag: 'ImageNotFound' }
 export const cachingImageRepository = (inner: ImageRepository, caches: HotCaches): ImageRepository => {
   const get: ImageRepository['get'] = (id) => caches.images.through(id, () => inner.get(id))
   return {
-    insert: (image) => inner.insert(image),
+    // A new image is kept as inserted: the first render, which typically follows its upload
+    // within the TTL, finds it without a query.
+    insert: (image) => caches.images.keeping(image.id, () => inner.insert(image)),
     get,
     // Cached by id alone; another owner's image answers exactly as a missing one.
     findOwned: (ownerId, id) => async () => {

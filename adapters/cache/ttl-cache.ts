@@ -60,6 +60,16 @@ export const makeTtlCache = <V extends object>(opts: TtlCacheOptions) => {
       if (enabled && E.isRight(loaded) && epoch === startedAt) lru.set(key, loaded.right)
       return loaded
     },
+    /**
+     * Runs a write and keeps what it answers under `key` (a row just written is the newest
+     * state there is), unless an invalidation overlapped it. Neither a hit nor a miss.
+     */
+    keeping: <Err>(key: string, write: () => TE.TaskEither<Err, V>): TE.TaskEither<Err, V> => async () => {
+      const startedAt = epoch
+      const written = await write()()
+      if (enabled && E.isRight(written) && epoch === startedAt) lru.set(key, written.right)
+      return written
+    },
     delete: (key: string): void => {
       removed(lru.delete(key) ? 1 : 0)
     },

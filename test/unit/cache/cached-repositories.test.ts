@@ -39,7 +39,7 @@ const world = () => {
     revokeAllForUser: () => TE.right(undefined),
   }
   const images: ImageRepository = {
-    insert: unused, listByOwner: unused, listByOwnerKeyset: unused, existingIds: unused, listIdsByOwner: unused, listDeleting: unused,
+    insert: (i) => TE.fromIO(() => { state.images.set(i.id, i); return i }), listByOwner: unused, listByOwnerKeyset: unused, existingIds: unused, listIdsByOwner: unused, listDeleting: unused,
     get: (id) => () => {
       reads.image++
       const found = state.images.get(id)
@@ -128,6 +128,18 @@ describe('caching repositories: every write that changes a principal or an image
       expect(await run(s.images.findOwned('u1', 'i1'))).to.deep.equal(E.left({ _tag: 'ImageNotFound' }))
     })
   }
+
+  it('keeps an image as inserted: its first lookups (a render after the upload) read nothing, and its deletion still evicts it', async () => {
+    const s = setUp()
+    const fresh: Image = { ...image, id: 'i2' }
+    await run(s.images.insert(fresh))
+    expect(await run(s.images.findOwned('u1', 'i2'))).to.deep.equal(E.right(fresh))
+    expect(await run(s.images.findOwned('u2', 'i2')), 'ownership is still checked').to.deep.equal(E.left({ _tag: 'ImageNotFound' }))
+    expect(s.reads.image).to.equal(0)
+    expect(s.caches.stats().images, 'the insert counts as neither').to.include({ hits: 2, misses: 0, size: 1 })
+    await run(s.images.markDeleting('i2', new Date()))
+    expect(await run(s.images.findOwned('u1', 'i2'))).to.deep.equal(E.left({ _tag: 'ImageNotFound' }))
+  })
 
   it('answers another owner\'s cached image exactly as a missing one', async () => {
     const s = setUp()
