@@ -21,6 +21,8 @@ import { opsRoutes } from './routes/ops'
 export interface HttpApp {
   readonly koa: Koa
   readonly metrics: Metrics
+  /** Every router the app dispatches to (adapters/http/dispatch.ts), in order: what the OpenAPI test checks against. */
+  readonly routers: readonly Router[]
 }
 
 /** 404 for unknown paths; 405 with Allow when the path exists with other methods. */
@@ -78,5 +80,5 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   }
   koa.use(routeBySegment(routers))
   koa.on('error', (err) => deps.logger.debug({ err }, 'koa error event'))
-  return { koa, metrics }
+  return { koa, metrics, routers }
 }

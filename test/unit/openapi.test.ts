@@ -92,11 +92,8 @@ describe('OpenAPI document (derived from the codecs)', function () {
       readiness: [],
     })
     const routed = new Set<string>()
-    for (const mw of app.koa.middleware) {
-      const router: unknown = Reflect.get(mw, 'router')
-      const stack: unknown = router && Reflect.get(router, 'stack')
-      if (!Array.isArray(stack)) continue
-      for (const layer of stack) {
+    for (const router of app.routers) {
+      for (const layer of router.stack) {
         const methods: string[] = layer.methods
         for (const m of methods) {
           if (m === 'HEAD' && methods.includes('GET')) continue
