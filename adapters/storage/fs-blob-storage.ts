@@ -64,14 +64,35 @@ export const fsBlobStorage = (rootDir: string, options: FsBlobStorageOptions = {
   const checked = <A>(problem: string | undefined, what: string, run: () => Promise<A>): TE.TaskEither<InfrastructureFailure, A> =>
     problem !== undefined ? TE.left(infrastructureFailure(what)(new Error(problem))) : TE.tryCatch(run, infrastructureFailure(what))
 
-  /** Opens a new file for writing; its folder is made only when missing (most writes find it there). */
+  /**
+   * Folders this store wrote into lately: a hint, never trusted for correctness (a folder
+   * removed since fails the open and is made again). Bounded: cleared when it fills.
+   */
+  const knownFolders = new Set<string>()
+  const KNOWN_FOLDERS_MAX = 4096
+  const known = (dir: string): void => {
+    if (knownFolders.size >= KNOWN_FOLDERS_MAX) knownFolders.clear()
+    knownFolders.add(dir)
+  }
+
+  /**
+   * Opens a new file for writing. A folder written into lately is assumed to be there (the
+   * root of originals: most writes); one not seen is made first, since it is most likely new
+   * (a fresh image's first thumbnail), rather than after an open that fails.
+   */
   const create = async (file: string): Promise<fs.FileHandle> => {
+    const dir = path.dirname(file)
+    if (!knownFolders.has(dir)) await fs.mkdir(dir, { recursive: true })
     try {
-      return await fs.open(file, 'wx')
+      const handle = await fs.open(file, 'wx')
+      known(dir)
+      return handle
     } catch (e) {
       if (!hasCode(e, 'ENOENT')) throw e
-      await fs.mkdir(path.dirname(file), { recursive: true })
-      return fs.open(file, 'wx')
+      await fs.mkdir(dir, { recursive: true })
+      const handle = await fs.open(file, 'wx')
+      known(dir)
+      return handle
     }
   }
 
@@ -147,6 +168,7 @@ export const fsBlobStorage = (rootDir: string, options: FsBlobStorageOptions = {
     for (let d = dir; d.startsWith(root + path.sep); d = path.dirname(d)) {
       try {
         await fs.rmdir(d)
+        knownFolders.delete(d)
       } catch (e) {
         if (hasCode(e, 'ENOTEMPTY', 'EEXIST', 'ENOENT')) return
         throw e

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, promises as fsPromises, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { expect } from 'chai'
@@ -41,6 +41,31 @@ describe('fsBlobStorage', () => {
     expect(readdirSync(path.join(root, 'img')).sort()).to.deep.equal(['200@', '400@'])
     await run(storage.deletePrefix('img/'))
     expect(readdirSync(root)).to.deep.equal([])
+  })
+
+  it('makes a new folder before opening in it, and skips mkdir for a folder it wrote into (a removed one is made again)', async () => {
+    const storage = fsBlobStorage(root, { durable: false })
+    const calls = { open: 0, mkdir: 0 }
+    const { open, mkdir } = fsPromises
+    fsPromises.open = ((...args: Parameters<typeof open>) => { calls.open++; return open(...args) }) as typeof open
+    fsPromises.mkdir = ((...args: Parameters<typeof mkdir>) => { calls.mkdir++; return mkdir(...args) }) as typeof mkdir
+    const counted = async (put: () => Promise<unknown>) => {
+      Object.assign(calls, { open: 0, mkdir: 0 })
+      await put()
+      return { ...calls }
+    }
+    try {
+      // A fresh image's first thumbnail: its folder is made, then the one open succeeds.
+      expect(await counted(() => run(storage.put('img/200', Buffer.from('t'), 'image/jpeg')))).to.deep.equal({ open: 1, mkdir: 1 })
+      // Its second height: the folder is known.
+      expect(await counted(() => run(storage.put('img/400', Buffer.from('t'), 'image/jpeg')))).to.deep.equal({ open: 1, mkdir: 0 })
+      // Removed behind the store's back (another process): the open fails and the folder is made again.
+      rmSync(path.join(root, 'img'), { recursive: true, force: true })
+      expect(await counted(() => run(storage.put('img/200', Buffer.from('again'), 'image/jpeg')))).to.deep.equal({ open: 2, mkdir: 1 })
+      expect((await run(storage.get('img/200'))).bytes.toString()).to.equal('again')
+    } finally {
+      Object.assign(fsPromises, { open, mkdir })
+    }
   })
 
   it('keeps a stage a crash never committed as a partial file: the sweep removes it, not before its grace', async () => {
