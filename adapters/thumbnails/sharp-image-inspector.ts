@@ -1,12 +1,10 @@
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import type { ImageInspector, InspectedImage } from '../../application/ports/blobs'
-import type { ImageTooManyPixels, ImageUnreadable, UnsupportedImageFormat } from '../../domain/errors'
+import type { HeaderAccepted, ImageInspector, InspectError, InspectedImage } from '../../application/ports/blobs'
+import type { ImageUnreadable } from '../../domain/errors'
 import type { ImageFormat } from '../../domain/image'
 import { sniffImageFormat } from '../../domain/image-format'
 import { loadSharp } from './load-sharp'
-
-type InspectError = UnsupportedImageFormat | ImageUnreadable | ImageTooManyPixels
 
 /** libvips messages are multi-line and repeat themselves; the first line says enough. */
 export const unreadable = (cause: unknown): ImageUnreadable => ({
@@ -15,7 +13,7 @@ export const unreadable = (cause: unknown): ImageUnreadable => ({
 })
 
 /** Width × height as the header declares them: nothing decoded yet. */
-const readHeader = (bytes: Buffer) =>
+const metadataOf = (bytes: Buffer) =>
   TE.tryCatch(async () => {
     const sharp = await loadSharp()
     // No pixel limit here: the header is all that is read, and our own check below
@@ -37,21 +35,30 @@ const proveDecodable = (bytes: Buffer, maxPixels: number) =>
       .toBuffer()
   }, unreadable)
 
+/** Format, size and pixel count, from the magic bytes and the header: nothing decoded yet. */
+const readHeader = (bytes: Buffer, { maxPixels }: { readonly maxPixels: number }): TE.TaskEither<InspectError, HeaderAccepted> => {
+  const sniffed = sniffImageFormat(bytes)
+  if (!sniffed.supported) return TE.left({ _tag: 'UnsupportedImageFormat', detected: sniffed.detected })
+  const format: ImageFormat = sniffed.format
+  return pipe(
+    metadataOf(bytes),
+    TE.chainW((m): TE.TaskEither<InspectError, InspectedImage> => {
+      // The magic bytes and the decoder must agree, or the file is something crafted.
+      if (m.format !== format) return TE.left(unreadable(`declared ${format} but decodes as ${m.format}`))
+      const pixels = m.width * m.height
+      if (pixels > maxPixels) return TE.left({ _tag: 'ImageTooManyPixels', pixels, maxPixels })
+      return TE.right({ format, width: m.autoOrient.width, height: m.autoOrient.height })
+    }),
+    TE.map((image) => ({ image, decode: () => proveDecodable(bytes, maxPixels) })),
+  )
+}
+
 export const sharpImageInspector = (): ImageInspector => ({
-  inspect: (bytes, { maxPixels }) => {
-    const sniffed = sniffImageFormat(bytes)
-    if (!sniffed.supported) return TE.left<InspectError>({ _tag: 'UnsupportedImageFormat', detected: sniffed.detected })
-    const format: ImageFormat = sniffed.format
-    return pipe(
-      readHeader(bytes),
-      TE.chainW((m): TE.TaskEither<InspectError, InspectedImage> => {
-        // The magic bytes and the decoder must agree, or the file is something crafted.
-        if (m.format !== format) return TE.left(unreadable(`declared ${format} but decodes as ${m.format}`))
-        const pixels = m.width * m.height
-        if (pixels > maxPixels) return TE.left({ _tag: 'ImageTooManyPixels', pixels, maxPixels })
-        return TE.right({ format, width: m.autoOrient.width, height: m.autoOrient.height })
-      }),
-      TE.chainFirstW(() => proveDecodable(bytes, maxPixels)),
-    )
-  },
+  readHeader,
+  inspect: (bytes, limits) =>
+    pipe(
+      readHeader(bytes, limits),
+      TE.chainFirstW(({ decode }) => decode()),
+      TE.map(({ image }) => image),
+    ),
 })

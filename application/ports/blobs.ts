@@ -146,8 +146,21 @@ export interface InspectedImage {
  * size. The pixel count is checked from the header, before any pixel is decoded.
  */
 export interface ImageInspector {
-  inspect(bytes: Buffer, limits: { readonly maxPixels: number }): TE.TaskEither<
-    UnsupportedImageFormat | ImageUnreadable | ImageTooManyPixels,
-    InspectedImage
-  >
+  inspect(bytes: Buffer, limits: { readonly maxPixels: number }): TE.TaskEither<InspectError, InspectedImage>
+  /**
+   * The same judgement in two steps: the header now (format, size, pixel count: the cheap
+   * refusals), the decode when asked. An upload writes its original aside while it is
+   * decoded, and writes nothing for bytes their header refuses. Absent where the header
+   * is all that is judged (the memory inspector): `inspect` is the one step there.
+   */
+  readonly readHeader?: (bytes: Buffer, limits: { readonly maxPixels: number }) => TE.TaskEither<InspectError, HeaderAccepted>
+}
+
+export type InspectError = UnsupportedImageFormat | ImageUnreadable | ImageTooManyPixels
+
+/** Bytes whose header passed: what it says, and the decode that must prove the rest. */
+export interface HeaderAccepted {
+  readonly image: InspectedImage
+  /** Decodes every byte (at reduced size): ImageUnreadable when they do not all decode. */
+  decode(): TE.TaskEither<ImageUnreadable, void>
 }

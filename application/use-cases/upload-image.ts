@@ -8,8 +8,7 @@ import type {
   UnsupportedImageFormat,
 } from '../../domain/errors'
 import { contentTypeOf, decideImageName, originalKey, type Image } from '../../domain/image'
-import { sniffImageFormat } from '../../domain/image-format'
-import type { BlobStorage, ImageInspector, InspectedImage, OriginalStorage, StagedBlob } from '../ports/blobs'
+import type { BlobStorage, HeaderAccepted, ImageInspector, InspectError, InspectedImage, OriginalStorage, StagedBlob } from '../ports/blobs'
 import type { ImageRepository } from '../ports/repositories'
 import type { Clock, Hasher, IdGenerator } from '../ports/runtime'
 import { stageBlob } from '../stage-blob'
@@ -46,11 +45,11 @@ export interface UploadImageDeps {
 }
 
 /**
- * Judges the bytes while they are written aside durably, then makes the original
- * visible byte-identical and commits the row. A refusal discards what was written
- * aside before it is answered; if the row cannot be written the blob is removed again.
- * So a failure leaves neither behind, and a crash leaves only what the reconcile sweep
- * removes (a partial file, or a blob without a row).
+ * Judges the bytes' header, decodes them while they are written aside durably, then
+ * makes the original visible byte-identical and commits the row. A refusal discards
+ * what was written aside before it is answered; if the row cannot be written the blob
+ * is removed again. So a failure leaves neither behind, and a crash leaves only what
+ * the reconcile sweep removes (a partial file, or a blob without a row).
  */
 export const uploadImage = (deps: UploadImageDeps) =>
   (cmd: UploadImageCommand): TE.TaskEither<UploadImageError, Image> =>
@@ -93,33 +92,33 @@ const checkSize = (bytes: Buffer, maxBytes: number): TE.TaskEither<FileRequired 
 interface Judged { readonly inspected: InspectedImage; readonly staged: StagedBlob }
 
 /**
- * The inspector's decode and the durable write of the original run side by side, so
- * the write (and its fsync) costs no time of its own. Bytes whose magic names no
- * supported format are refused before anything is written; the inspectors decide
- * the format by the same magic, so the staged content type is the inspected one.
+ * The header is judged first (magic bytes, size, pixel count), so bytes it refuses are
+ * never written. Then the decode and the durable write of the original run side by side:
+ * the write (and its fsync) costs no time of its own beside the decode.
  */
-const inspectWhileStaging = (deps: UploadImageDeps, cmd: UploadImageCommand, key: string): TE.TaskEither<UploadImageError, Judged> => {
-  const sniffed = sniffImageFormat(cmd.bytes)
-  if (!sniffed.supported) return TE.left({ _tag: 'UnsupportedImageFormat', detected: sniffed.detected })
-  const format = sniffed.format
-  return pipe(
-    sequenceT(T.ApplyPar)(
+const inspectWhileStaging = (deps: UploadImageDeps, cmd: UploadImageCommand, key: string): TE.TaskEither<UploadImageError, Judged> =>
+  pipe(
+    headerFirst(deps.inspector, cmd.bytes, { maxPixels: deps.limits.maxPixels }),
+    TE.chainW(({ image, decode }) =>
       pipe(
-        deps.inspector.inspect(cmd.bytes, { maxPixels: deps.limits.maxPixels }),
-        TE.filterOrElseW((i) => i.format === format, (i): ImageUnreadable => ({ _tag: 'ImageUnreadable', reason: `named ${format} but inspected as ${i.format}` })),
+        sequenceT(T.ApplyPar)(decode(), stageBlob(deps.originals, key, cmd.bytes, contentTypeOf(image.format), { eagerThumbnailHeights: cmd.thumbnailHeights })),
+        T.chain(([decoded, staged]) => settle(decoded, staged)),
+        TE.map((staged) => ({ inspected: image, staged })),
       ),
-      stageBlob(deps.originals, key, cmd.bytes, contentTypeOf(format), { eagerThumbnailHeights: cmd.thumbnailHeights }),
     ),
-    T.chain(([inspected, staged]) => settle(inspected, staged)),
   )
-}
+
+/** The inspector's two steps, or its one step with nothing left to decode. */
+const headerFirst = (inspector: ImageInspector, bytes: Buffer, limits: { readonly maxPixels: number }): TE.TaskEither<InspectError, HeaderAccepted> =>
+  inspector.readHeader?.(bytes, limits) ??
+  pipe(inspector.inspect(bytes, limits), TE.map((image) => ({ image, decode: () => TE.right(undefined) })))
 
 /** A refusal is answered before a storage failure (the client's 4xx, not a 500), and discards what was staged. */
 const settle = (
-  inspected: E.Either<UploadImageError, InspectedImage>, staged: E.Either<InfrastructureFailure, StagedBlob>,
-): TE.TaskEither<UploadImageError, Judged> => {
-  if (E.isLeft(inspected)) return E.isRight(staged) ? discardThen(staged.right, inspected.left) : TE.left(inspected.left)
-  return pipe(TE.fromEither(staged), TE.map((s) => ({ inspected: inspected.right, staged: s })))
+  decoded: E.Either<ImageUnreadable, void>, staged: E.Either<InfrastructureFailure, StagedBlob>,
+): TE.TaskEither<ImageUnreadable | InfrastructureFailure, StagedBlob> => {
+  if (E.isLeft(decoded)) return E.isRight(staged) ? discardThen(staged.right, decoded.left) : TE.left(decoded.left)
+  return TE.fromEither(staged)
 }
 
 /** Throws away what was staged and keeps the original error. */

@@ -63,4 +63,24 @@ export const imageInspectorContract = (name: string, make: () => ImageInspector)
       ]
       for (const [label, bytes] of cases) expect((await failure(bytes))._tag, label).to.equal('ImageUnreadable')
     })
+
+    it('in two steps, where it offers them, judges as in one: the header refuses at once, the decode the rest', async function () {
+      const { readHeader } = make()
+      if (!readHeader) return this.skip() // the header is all such an inspector judges
+      const header = (bytes: Buffer) => readHeader(bytes, { maxPixels: MAX })()
+      const jpeg = await makeJpeg({ width: 160, height: 120, quality: 95 })
+      const whole = await header(jpeg)
+      if (E.isLeft(whole)) return expect.fail(`header refused: ${JSON.stringify(whole.left)}`)
+      expect(whole.right.image).to.deep.equal({ format: 'jpeg', width: 160, height: 120 })
+      expect(E.isRight(await whole.right.decode()())).to.equal(true)
+      // What the header alone can tell is refused before any decode is offered.
+      expect(await header(await jpegBomb())).to.satisfy((r: E.Either<{ _tag: string }, unknown>) => E.isLeft(r) && r.left._tag === 'ImageTooManyPixels')
+      const [gif] = await unsupportedSamples()
+      if (gif) expect(await header(gif.bytes)).to.satisfy((r: E.Either<{ _tag: string }, unknown>) => E.isLeft(r) && r.left._tag === 'UnsupportedImageFormat')
+      // A cut in the scan data passes the header; only the decode finds it.
+      const cut = await header(truncated(jpeg, 0.7))
+      if (E.isLeft(cut)) return expect.fail(`header refused a truncated scan: ${JSON.stringify(cut.left)}`)
+      const decoded = await cut.right.decode()()
+      expect(E.isLeft(decoded) && decoded.left._tag).to.equal('ImageUnreadable')
+    })
   })

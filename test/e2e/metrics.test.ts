@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { Client, expectProblem, request } from '../support/http'
-import { makeJpeg } from '../support/images'
+import { jpegBomb, makeJpeg } from '../support/images'
 import { E2E_BACKENDS, startTestServer, type TestServer } from '../support/server'
 
 /** The value of one sample of the Prometheus text (0 when absent): `name{labels}` with these labels among its own. */
@@ -50,6 +50,7 @@ for (const backend of E2E_BACKENDS) {
       const d = await moved(async () => {
         expect((await api.upload(user.token, jpeg)).status).to.equal(201)
         expectProblem(await api.upload(user.token, Buffer.from('GIF89a not really an image at all')), 415, 'unsupported_image_format')
+        expectProblem(await api.upload(user.token, await jpegBomb()), 422, 'image_too_many_pixels')
       }, {
         ok: ['imgtier_uploads_total', { outcome: 'ok' }],
         refused: ['imgtier_uploads_total', { outcome: 'unsupported_image_format' }],
@@ -60,8 +61,9 @@ for (const backend of E2E_BACKENDS) {
         commits: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'commit', outcome: 'ok' }],
         discards: ['imgtier_storage_operation_duration_seconds_count', { store: 'originals', operation: 'discard', outcome: 'ok' }],
       })
-      // The filesystem stages the original (written aside while it is judged) and commits it;
-      // S3 puts it once judged. The GIF is refused by its magic bytes, before any write.
+      // The filesystem stages the original (written aside while it is decoded) and commits it;
+      // S3 puts it once judged. The GIF (magic bytes) and the bomb (header) are refused
+      // before any write.
       const writes = backend === 'aws' ? { puts: 1, stages: 0, commits: 0 } : { puts: 0, stages: 1, commits: 1 }
       expect(d).to.deep.equal({ ok: 1, refused: 1, okBytes: jpeg.length, okCount: 1, ...writes, discards: 0 })
     })
