@@ -32,6 +32,13 @@ export const imageLinks = (baseUrl: string, image: Pick<Image, 'id'>, tier: Tier
   }
 }
 
+/**
+ * Everything `imageLinks` reads of a tier, as one string: two tiers with the same key give
+ * every image the same links (what a cache of serialized images is keyed by).
+ */
+export const linkSettingsKey = (tier: Pick<Tier, 'thumbnailHeights' | 'originalLink' | 'expiringLinks'>): string =>
+  `${tier.thumbnailHeights.join(',')}|${tier.originalLink ? 'original' : ''}|${tier.expiringLinks ? 'expiring' : ''}`
+
 /** One URL per height the tier allows, keyed by the height (a loop: a list page makes 40 of these). */
 const byHeight = (tier: Tier, prefix: string, suffix: string): Record<string, string> => {
   const urls: Record<string, string> = {}

@@ -18,7 +18,8 @@ export interface Options {
 
 const USAGE = `npm run bench -- [--quick] [--seconds N] [--rows ${ROW_KEYS.join(',')}] [--scale 1000,1000000]
                      [--target DIR] [--out FILE] [--pglite]
-Environment: BENCH_SECONDS, BENCH_ROWS, BENCH_SCALE, BENCH_TARGET (same meaning); DATABASE_URL picks the Postgres server.`
+Environment: BENCH_SECONDS, BENCH_ROWS, BENCH_SCALE, BENCH_TARGET (same meaning); DATABASE_URL picks the Postgres server;
+BENCH_SERVER_NODE_ARGS adds node flags to the measured server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").`
 
 const ROOT = path.join(__dirname, '..', '..')
 

@@ -72,7 +72,9 @@ const stopper = (child: ChildProcess) => async () => {
 export const startImgtier = async (dir: string, env: NodeJS.ProcessEnv, base: string): Promise<Running> => {
   const command = startCommand(dir)
   for (const step of command.before) execSync(step, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  const child = spawn(process.execPath, command.node, { cwd: dir, env: { ...env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under the very load the bench applies.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '')
+  const child = spawn(process.execPath, [...extra, ...command.node], { cwd: dir, env: { ...env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (b: Buffer) => { output = (output + b.toString()).slice(-4000) }
   child.stdout?.on('data', keep)

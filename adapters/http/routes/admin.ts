@@ -16,7 +16,7 @@ import { decodeBody, decodeWith } from '../decode'
 import type { AppError } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond, sendAppError } from '../respond'
-import { envelope, tierJson, userJson } from '../serialize'
+import { envelopeText, tierJson, userJson } from '../serialize'
 import { uuidParam } from './params'
 
 export const CreateUserBody = t.intersection([
@@ -47,7 +47,8 @@ export const adminRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     const limit = q.limit ?? LIMIT_DEFAULT
     const offset = q.offset ?? 0
     await respond(ctx, list({ limit, offset }), (found) => {
-      ctx.body = envelope(url, offsetPage(found, limit, offset), toJson)
+      ctx.type = 'json'
+      ctx.body = envelopeText(url, offsetPage(found, limit, offset), (item) => JSON.stringify(toJson(item)))
     })
   }
 

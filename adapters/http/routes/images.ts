@@ -11,7 +11,8 @@ import { decodeBody, decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond } from '../respond'
-import { envelope, imageJson } from '../serialize'
+import { imageTextMemo } from '../image-text'
+import { envelopeText, imageJson } from '../serialize'
 import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
 
@@ -28,6 +29,7 @@ const EXPIRING_LINK_FIELDS = ['expiresIn']
 export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router({ prefix: '/images' })
   const base = settings.publicUrl
+  const imageText = imageTextMemo(base)
   router.use(requireUser(api))
   router.param('id', uuidParam('image'))
 
@@ -54,7 +56,8 @@ export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
       return sendProblem(ctx, problemOf({ _tag: 'InvalidCursor' }))
     }
     await respond(ctx, api.listImages({ ownerId: user.id, ...query }), (page) => {
-      ctx.body = envelope(`${base}/images`, page, (image) => imageJson(base, image, tier))
+      ctx.type = 'json'
+      ctx.body = envelopeText(`${base}/images`, page, imageText(tier))
     })
   })
 
