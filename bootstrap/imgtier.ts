@@ -75,11 +75,13 @@ export const createImgtier = async (config: Config, overrides: Overrides = {}): 
           headersTimeout: headersMs,
           requestTimeout: requestMs,
           connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(headersMs / 4))),
-        }, http.koa.callback())
+        })
+        // The drain tracker sees each request before it is answered (the liveness answer is synchronous).
+        drain = drainable(s)
+        s.on('request', http.listener)
         s.keepAliveTimeout = 5_000
         s.once('error', reject)
         s.listen(port, host, () => resolve(s))
-        drain = drainable(s)
       }),
       // Requests in flight finish (within the grace) before the timers, listeners and pools they use stop.
       close: async () => {

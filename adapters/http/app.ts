@@ -1,10 +1,12 @@
+import type { RequestListener } from 'node:http'
 import cors from '@koa/cors'
 import type Router from '@koa/router'
 import Koa, { type Context } from 'koa'
 import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
 import { routeBySegment } from './dispatch'
-import { edge } from './edge'
+import { edge, recordRequest } from './edge'
+import { livenessFastPath } from './liveness'
 import { makeMetrics, type Metrics } from './metrics'
 import { problem, sendProblem } from './problem'
 import { rateLimit } from './rate-limit'
@@ -19,6 +21,8 @@ import { meRoutes } from './routes/me'
 import { opsRoutes } from './routes/ops'
 
 export interface HttpApp {
+  /** What a `node:http` server runs: the liveness fast path (liveness.ts), then Koa. */
+  readonly listener: RequestListener
   readonly koa: Koa
   readonly metrics: Metrics
   /** Every router the app dispatches to (adapters/http/dispatch.ts), in order: what the OpenAPI test checks against. */
@@ -60,25 +64,26 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   ]
   const httpsPublic = settings.publicUrl.startsWith('https:')
   const koa = new Koa({ proxy: settings.trustProxy })
-  koa.use(edge({
-    logger: deps.logger,
-    accessLog: settings.accessLog ?? true,
-    metrics,
-    headers: helmetHeaders({
-      // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is
-      // not there, and browsers ignore COOP (with a console error): both only where the public URL is https.
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: httpsPublic ? [] : null } },
-      crossOriginOpenerPolicy: httpsPublic,
-    }),
-    unmatched: notFoundOrMethodNotAllowed(routers),
-  }))
+  const recording = { logger: deps.logger, accessLog: settings.accessLog ?? true, metrics }
+  const headers = helmetHeaders({
+    // Expiring links are meant to be embedded anywhere (<img src>); CORS still guards reading JSON.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // Over plain HTTP, upgrade-insecure-requests would send the docs' own scripts to an https that is
+    // not there, and browsers ignore COOP (with a console error): both only where the public URL is https.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: httpsPublic ? [] : null } },
+    crossOriginOpenerPolicy: httpsPublic,
+  })
+  koa.use(edge({ ...recording, headers, unmatched: notFoundOrMethodNotAllowed(routers) }))
   if (settings.corsOrigins.length > 0) {
     const origins = new Set(settings.corsOrigins)
     koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))
   }
   koa.use(routeBySegment(routers))
   koa.on('error', (err) => deps.logger.debug({ err }, 'koa error event'))
-  return { koa, metrics, routers }
+  const live = livenessFastPath({ headers, record: recordRequest(recording) })
+  const koaListener = koa.callback()
+  const listener: RequestListener = (req, res) => {
+    if (!live(req, res)) void koaListener(req, res)
+  }
+  return { listener, koa, metrics, routers }
 }

@@ -6,6 +6,7 @@ import { discardUnreadBody } from './linger'
 import { INTERNAL, sendProblem } from './problem'
 import { requestIdOf, routeOf } from './request-log'
 import { routePattern } from './route-pattern'
+import type { FinishedRequest } from './liveness'
 import type { HeaderList } from './security-headers'
 
 export interface EdgeOptions {
@@ -47,6 +48,16 @@ const serializeJsonOnce = (ctx: Context): void => {
 }
 
 /**
+ * The duration metric, by method, matched route pattern (never the raw path: ids would
+ * explode the label set) and status; the access line, never with the query string,
+ * headers or body (they may carry secrets).
+ */
+export const recordRequest = (o: Pick<EdgeOptions, 'metrics' | 'logger' | 'accessLog'>) => (r: FinishedRequest): void => {
+  o.metrics.httpDuration.observe({ method: r.method, route: r.route, status: String(r.status) }, r.ms / 1000)
+  if (o.accessLog) o.logger.info({ requestId: r.requestId, method: r.method, route: r.logRoute, status: r.status, ms: Math.round(r.ms) }, 'request')
+}
+
+/**
  * Everything that wraps every request, in one middleware rather than a stack of six (each
  * layer of koa-compose costs a bound dispatch, a promise and an async frame):
  * - the request id: the caller's `X-Request-Id` when it is safe (request-log.ts), else a
@@ -54,31 +65,30 @@ const serializeJsonOnce = (ctx: Context): void => {
  * - the security headers;
  * - the last line of defence: a bug answers 500 problem+json, logged with its stack, never shown;
  * - 404/405 for what no route took;
- * - the duration metric, by method, matched route pattern (never the raw path: ids would
- *   explode the label set) and status;
- * - the access line, never with the query string, headers or body (they may carry secrets);
+ * - the duration metric and the access line (recordRequest);
  * - the lingering read of a refused body (linger.ts), so the client sees its answer.
  */
-export const edge = (o: EdgeOptions) => async (ctx: Context, next: Next): Promise<void> => {
-  const started = performance.now()
-  const incoming = ctx.req.headers['x-request-id']
-  const requestId = requestIdOf(typeof incoming === 'string' ? incoming : '')
-  const state = new RequestState(o.logger, requestId)
-  ctx.state = state
-  const res = ctx.res
-  res.setHeader('X-Request-Id', requestId)
-  for (const [name, value] of o.headers) res.setHeader(name, value)
-  try {
-    await next()
-    if (ctx.status === 404 && ctx.body === undefined) o.unmatched(ctx)
-    serializeJsonOnce(ctx)
-  } catch (err) {
-    state.log.error({ err }, 'unhandled error')
-    sendProblem(ctx, INTERNAL)
-    serializeJsonOnce(ctx)
+export const edge = (o: EdgeOptions) => {
+  const record = recordRequest(o)
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const started = performance.now()
+    const incoming = ctx.req.headers['x-request-id']
+    const requestId = requestIdOf(typeof incoming === 'string' ? incoming : '')
+    const state = new RequestState(o.logger, requestId)
+    ctx.state = state
+    const res = ctx.res
+    res.setHeader('X-Request-Id', requestId)
+    for (const [name, value] of o.headers) res.setHeader(name, value)
+    try {
+      await next()
+      if (ctx.status === 404 && ctx.body === undefined) o.unmatched(ctx)
+      serializeJsonOnce(ctx)
+    } catch (err) {
+      state.log.error({ err }, 'unhandled error')
+      sendProblem(ctx, INTERNAL)
+      serializeJsonOnce(ctx)
+    }
+    record({ requestId, method: ctx.method, route: routePattern(ctx) ?? 'unmatched', logRoute: routeOf(ctx), status: ctx.status, ms: performance.now() - started })
+    if (!ctx.req.complete && !ctx.req.destroyed) discardUnreadBody(ctx.req)
   }
-  const ms = performance.now() - started
-  o.metrics.httpDuration.observe({ method: ctx.method, route: routePattern(ctx) ?? 'unmatched', status: String(ctx.status) }, ms / 1000)
-  if (o.accessLog) o.logger.info({ requestId, method: ctx.method, route: routeOf(ctx), status: ctx.status, ms: Math.round(ms) }, 'request')
-  if (!ctx.req.complete && !ctx.req.destroyed) discardUnreadBody(ctx.req)
 }

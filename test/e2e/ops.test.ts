@@ -20,6 +20,30 @@ describe('operations: health, readiness, metrics, API description', function () 
     expect((await api.get('/readyz')).json).to.deep.equal({ status: 'ready', checks: { database: 'ok', storage: 'ok' } })
   })
 
+  it('answers /healthz the same before Koa (liveness.ts) as through its route: headers, request id, metric', async () => {
+    const count = async () => Number(/imgtier_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} (\d+)/.exec((await api.get('/metrics', 'metrics-secret-token')).body.toString('utf8'))?.[1] ?? 0)
+    const before = await count()
+    const fast = await request(`${server.url}/healthz`, { headers: { 'x-request-id': 'probe-1' } })
+    // A query string and a browser's Origin go the long way (CORS must see the latter).
+    const routed = await request(`${server.url}/healthz?from=route`, { headers: { 'x-request-id': 'probe-2' } })
+    const withOrigin = await request(`${server.url}/healthz`, { headers: { origin: 'https://elsewhere.example' } })
+    for (const reply of [fast, routed, withOrigin]) {
+      expect(reply.status).to.equal(200)
+      expect(reply.body.toString('utf8')).to.equal('{"status":"ok"}')
+    }
+    const shown = (reply: typeof fast) => [...reply.headers].filter(([name]) => !['date', 'x-request-id'].includes(name))
+    expect(shown(fast)).to.deep.equal(shown(routed))
+    expect(shown(fast)).to.deep.equal(shown(withOrigin))
+    expect(fast.headers.get('cache-control')).to.equal('no-store')
+    expect(fast.headers.get('content-security-policy')).to.include("default-src 'self'")
+    expect([fast.headers.get('x-request-id'), routed.headers.get('x-request-id')]).to.deep.equal(['probe-1', 'probe-2'])
+    expect(withOrigin.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/)
+    expect(await count()).to.equal(before + 3)
+    const head = await request(`${server.url}/healthz`, { method: 'HEAD' })
+    expect([head.status, head.body.length]).to.deep.equal([200, 0])
+    expectProblem(await request(`${server.url}/healthz`, { method: 'POST' }), 405, 'method_not_allowed')
+  })
+
   it('serves Prometheus metrics only with the configured bearer token', async () => {
     expectProblem(await api.get('/metrics'), 401, 'unauthorized')
     expectProblem(await api.get('/metrics', 'wrong-token'), 401, 'unauthorized')

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { requestIdOf } from './request-log'
+import type { HeaderList } from './security-headers'
+
+/** What `GET /healthz` answers, however it is reached (here or through its route). */
+export const LIVENESS_BODY = { status: 'ok' } as const
+export const LIVENESS_CACHE_CONTROL = 'no-store'
+
+const PATH = '/healthz'
+
+export interface FinishedRequest {
+  readonly requestId: string
+  readonly method: string
+  /** The matched route's pattern, 'unmatched' if none: the metric's label. */
+  readonly route: string
+  /** What the access line names the request by (request-log.ts `routeOf`). */
+  readonly logRoute: string
+  readonly status: number
+  readonly ms: number
+}
+
+/**
+ * `GET /healthz` answered where the request arrives, before Koa: a liveness probe has no
+ * body, no parameters, no login and one answer, and what Koa and the edge do around it
+ * (context, middleware, dispatch) cost as much again as the answer (profiled: ~70 µs of
+ * CPU against bare Koa's ~35). The answer is the one the route gives (headers, request id,
+ * metric, access line); what this does not take (a query string, HEAD, a browser's
+ * `Origin`, which CORS must see) goes the long way and gets the same answer.
+ */
+export const livenessFastPath = (o: { readonly headers: HeaderList; readonly record: (r: FinishedRequest) => void }) => {
+  const body = Buffer.from(JSON.stringify(LIVENESS_BODY))
+  const fixed = [
+    ...o.headers.flat(),
+    'Cache-Control', LIVENESS_CACHE_CONTROL,
+    'Content-Type', 'application/json; charset=utf-8',
+    'Content-Length', String(body.length),
+  ]
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.url !== PATH || req.method !== 'GET' || req.headers.origin !== undefined) return false
+    const started = performance.now()
+    const incoming = req.headers['x-request-id']
+    const requestId = requestIdOf(typeof incoming === 'string' ? incoming : '')
+    res.writeHead(200, ['X-Request-Id', requestId, ...fixed])
+    res.end(body)
+    o.record({ requestId, method: 'GET', route: PATH, logRoute: PATH, status: 200, ms: performance.now() - started })
+    return true
+  }
+}
