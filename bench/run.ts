@@ -61,34 +61,55 @@ const HOT_ROWS: readonly HotRow[] = [
 
 const figure = (name: string, r: LoadResult): Figure => ({ name, value: r.requestsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms })
 
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+/** The round whose req/s is the median: its latencies go with it. */
+const medianRun = (runs: readonly LoadResult[]): LoadResult => {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
+  const mid = sorted[Math.floor(sorted.length / 2)]
+  if (mid === undefined) throw new Error('no load runs')
+  return mid
+}
+
+/**
+ * imgtier and its baselines alternate `o.rounds` times; each ratio is the median of the
+ * rounds' ratios (each round's sides ran seconds apart, on the same machine state), each
+ * req/s the median of its rounds. One long run per side moved by ±30 % between runs here.
+ */
 const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports: Record<string, number>): Promise<ResultRow> => {
   const spec = (url: string, auth: Record<string, string>): LoadSpec => ({
     url, method: row.method ?? 'GET', headers: { ...auth, ...row.headers?.(s) }, body: row.body,
     connections: o.connections, seconds: o.seconds, warmupSeconds: o.warmupSeconds, expectStatus: row.expect,
   })
   const auth = row.auth ? s.owner.auth : {}
-  const ours = await load(spec(`${base}${row.path(s)}`, auth))
-  const notes: string[] = ours.unexpected > 0 ? [`imgtier: ${ours.unexpected} unexpected answers`] : []
+  const against = row.against.flatMap(([name, server, target]) => {
+    const port = ports[server]
+    return port === undefined ? [] : [{ name, target, spec: spec(`http://127.0.0.1:${port}${row.path(s)}`, server === 'naive' ? s.owner.auth : {}) }]
+  })
+  const missing = row.against.filter(([, server]) => ports[server] === undefined).map(([name]) => `${name}: needs Postgres`)
+  const ourRuns: LoadResult[] = []
+  const theirRuns = against.map((): LoadResult[] => [])
+  for (let round = 0; round < o.rounds; round++) {
+    ourRuns.push(await load(spec(`${base}${row.path(s)}`, auth)))
+    for (const [i, b] of against.entries()) theirRuns[i]?.push(await load(b.spec))
+  }
+  const unexpected = (runs: readonly LoadResult[]) => runs.reduce((n, r) => n + r.unexpected, 0)
+  const notes: string[] = unexpected(ourRuns) > 0 ? [`imgtier: ${unexpected(ourRuns)} unexpected answers`] : []
   const baselines: Figure[] = []
   const ratios = []
-  const missing: string[] = []
-  for (const [name, server, target] of row.against) {
-    const port = ports[server]
-    if (port === undefined) {
-      missing.push(`${name}: needs Postgres`)
-      continue
-    }
-    const theirs = await load(spec(`http://127.0.0.1:${port}${row.path(s)}`, server === 'naive' ? s.owner.auth : {}))
-    if (theirs.unexpected > 0) notes.push(`${name}: ${theirs.unexpected} unexpected answers`)
-    baselines.push(figure(name, theirs))
-    ratios.push(ratio(name, ours.requestsPerSecond, theirs.requestsPerSecond, target))
+  for (const [i, b] of against.entries()) {
+    const theirs = theirRuns[i] ?? []
+    if (unexpected(theirs) > 0) notes.push(`${b.name}: ${unexpected(theirs)} unexpected answers`)
+    baselines.push(figure(b.name, medianRun(theirs)))
+    const perRound = ourRuns.map((ours, k) => ours.requestsPerSecond / (theirs[k]?.requestsPerSecond ?? NaN))
+    const r = ratio(b.name, median(perRound), 1, b.target)
+    ratios.push(o.rounds > 1 ? { ...r, rounds: perRound } : r)
   }
-  log(`  ${row.name}: ${ours.requestsPerSecond.toFixed(0)} req/s${ratios.map((r) => `, ${r.ratio.toFixed(2)} of ${r.against}`).join('')}`)
+  log(`  ${row.name}: ${medianRun(ourRuns).requestsPerSecond.toFixed(0)} req/s${ratios.map((r) => `, ${r.ratio.toFixed(2)} of ${r.against}${r.rounds ? ` (rounds ${r.rounds.map((x) => x.toFixed(2)).join(' ')})` : ''}`).join('')}`)
   const note = [...notes, ...missing].join('; ')
-  return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', ours), baselines, ratios, ...(note ? { note } : {}) }
+  return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', medianRun(ourRuns)), baselines, ratios, ...(note ? { note } : {}) }
 }
 
-const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const p50 = median
 
 /** One request's time, from sending to the last byte of the body. */
 const timeOnce = async (url: string, s: Session): Promise<number> => {
@@ -254,7 +275,7 @@ const main = async () => {
     const baselines = await startBaselines(settings)
     running.push(baselines)
 
-    log(`hot paths: ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, ${o.connections} connections`)
+    log(`hot paths: ${o.rounds} alternating round(s) of ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, ${o.connections} connections`)
     for (const row of HOT_ROWS) if (o.rows.has(row.key)) rows.push(await hotRow(o, row, scenario, base, baselines.ports))
     await sleep(2_000)
     const steady = rss.now() / MB
@@ -295,7 +316,7 @@ const main = async () => {
       target: { dir: o.target, commit: commitOf(o.target) },
       machine: machine(),
       database: db?.server ?? 'embedded PGlite (no Postgres found)',
-      load: `autocannon, ${o.connections} connections, ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, from its own process`,
+      load: `autocannon, ${o.connections} connections, ${o.rounds} alternating round(s) of ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up (median ratio of the rounds), from its own process`,
       rows,
     }
     printTable(results)

@@ -16,6 +16,8 @@ export interface Ratio {
   /** The issue's target, e.g. "≥ 0.75", or "—" when it sets none. */
   readonly target: string
   readonly met?: boolean
+  /** The ratio of each alternating round, when there were several (`ratio` is their median). */
+  readonly rounds?: readonly number[]
 }
 
 export interface ResultRow {
@@ -67,7 +69,8 @@ const fmt = (n: number | undefined, unit = ''): string =>
 
 const latency = (f: Figure | undefined) => (f?.p50Ms === undefined ? '' : `${fmt(f.p50Ms)} / ${fmt(f.p99Ms)}`)
 
-const ratioText = (r: Ratio) => `${r.ratio.toFixed(2)} vs ${r.against}${r.target === '—' ? '' : ` (${r.target} ${r.met === true ? 'met' : 'MISSED'})`}`
+const ratioText = (r: Ratio) =>
+  `${r.ratio.toFixed(2)} vs ${r.against}${r.target === '—' ? '' : ` (${r.target} ${r.met === true ? 'met' : 'MISSED'})`}${r.rounds ? ` [rounds ${r.rounds.map((x) => x.toFixed(2)).join(' ')}]` : ''}`
 
 /** The one table `npm run bench` prints. */
 export const printTable = (res: Results, out: (line: string) => void = console.log) => {
