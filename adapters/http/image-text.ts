@@ -9,8 +9,9 @@ const MAX_CHARS = 4_000_000
 
 /**
  * An image's JSON text, made once per image and tier link settings. An image never changes
- * once stored (no route edits one; a deleted one leaves every list) and its links are a pure
- * function of it and its owner's tier's link settings, so a list page joins cached strings.
+ * once stored (no route edits one: one that did would have to evict its texts here; a
+ * deleted one leaves every list) and its links are a pure function of it and its owner's
+ * tier's link settings, so a list page joins cached strings.
  * Building and stringifying a page's objects was ~30 % of a list request's CPU (profiled).
  * A tier edit changes the key, so it shows on the next request; old texts age out.
  */
