@@ -6,7 +6,6 @@ import { discardUnreadBody } from './linger'
 import { INTERNAL, sendProblem } from './problem'
 import { requestIdOf, routeOf } from './request-log'
 import { routePattern } from './route-pattern'
-import type { FinishedRequest } from './liveness'
 import type { HeaderList } from './security-headers'
 
 export interface EdgeOptions {
@@ -45,6 +44,18 @@ class RequestState {
 const serializeJsonOnce = (ctx: Context): void => {
   const body: unknown = ctx.body
   if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Stream)) ctx.body = JSON.stringify(body)
+}
+
+/** What is recorded of a request once it is answered (here, or by liveness.ts before Koa). */
+export interface FinishedRequest {
+  readonly requestId: string
+  readonly method: string
+  /** The matched route's pattern, 'unmatched' if none: the metric's label. */
+  readonly route: string
+  /** What the access line names the request by (request-log.ts `routeOf`). */
+  readonly logRoute: string
+  readonly status: number
+  readonly ms: number
 }
 
 /**
@@ -88,7 +99,9 @@ export const edge = (o: EdgeOptions) => {
       sendProblem(ctx, INTERNAL)
       serializeJsonOnce(ctx)
     }
-    record({ requestId, method: ctx.method, route: routePattern(ctx) ?? 'unmatched', logRoute: routeOf(ctx), status: ctx.status, ms: performance.now() - started })
+    // A matched request's log name is its pattern; only an unmatched one needs routeOf's trimming.
+    const pattern = routePattern(ctx)
+    record({ requestId, method: ctx.method, route: pattern ?? 'unmatched', logRoute: pattern ?? routeOf(ctx), status: ctx.status, ms: performance.now() - started })
     if (!ctx.req.complete && !ctx.req.destroyed) discardUnreadBody(ctx.req)
   }
 }

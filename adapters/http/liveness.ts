@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FinishedRequest } from './edge'
 import { requestIdOf } from './request-log'
 import type { HeaderList } from './security-headers'
 
@@ -7,17 +8,6 @@ export const LIVENESS_BODY = { status: 'ok' } as const
 export const LIVENESS_CACHE_CONTROL = 'no-store'
 
 const PATH = '/healthz'
-
-export interface FinishedRequest {
-  readonly requestId: string
-  readonly method: string
-  /** The matched route's pattern, 'unmatched' if none: the metric's label. */
-  readonly route: string
-  /** What the access line names the request by (request-log.ts `routeOf`). */
-  readonly logRoute: string
-  readonly status: number
-  readonly ms: number
-}
 
 /**
  * `GET /healthz` answered where the request arrives, before Koa: a liveness probe has no

@@ -1,7 +1,8 @@
 import { expect } from 'chai'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { livenessFastPath, type FinishedRequest } from '../../../adapters/http/liveness'
+import type { FinishedRequest } from '../../../adapters/http/edge'
+import { livenessFastPath } from '../../../adapters/http/liveness'
 
 /** A server whose only other way to answer is 418: what the fast path leaves shows. */
 const serve = async (take: (req: IncomingMessage, res: ServerResponse) => boolean) => {
