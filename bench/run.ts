@@ -109,8 +109,6 @@ const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports:
   return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', medianRun(ourRuns)), baselines, ratios, ...(note ? { note } : {}) }
 }
 
-const p50 = median
-
 /** One request's time, from sending to the last byte of the body. */
 const timeOnce = async (url: string, s: Session): Promise<number> => {
   const t0 = performance.now()
@@ -132,7 +130,7 @@ const latencyP50s = async (targets: readonly { url: string; s: Session }[], time
       if (i >= warmup) ms[k]?.push(took)
     }
   }
-  return ms.map(p50)
+  return ms.map(median)
 }
 
 /** A cursor page `pages` pages of 20 in, reached 100 rows at a time. */
