@@ -31,11 +31,16 @@ export const makeCaches = (config: Config, database: Database, logger: Logger, o
     : undefined
   const bus = listener ?? inProcessInvalidationBusOf(database.knex)
   const hot = makeHotCaches({ ttlMs: config.cacheTtlMs }, bus)
-  const thumbnailBytes = makeThumbnailBytesCache({ maxBytes: config.thumbnailCacheBytes })
+  const thumbnailBytes = makeThumbnailBytesCache({
+    maxBytes: config.thumbnailCacheBytes,
+    onWriteBehindFailure: (key, failure) => logger.warn({ key, what: failure.what, err: failure.cause }, 'a rendered thumbnail could not be stored; it will be rendered again'),
+  })
   hot.onImageGone(thumbnailBytes.evictImage)
   return {
     hot, thumbnailBytes, bus, listener,
     close: async () => {
+      // Thumbnails answered from memory land in the store before the instance goes.
+      await thumbnailBytes.flush()
       hot.close()
       await listener?.close()
     },
