@@ -66,8 +66,8 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
   }
 
   /** Keeps the bytes, answers, and lets the store write them; a refused write takes them out of memory again. */
-  const writeBehind = (key: string, entry: Entry, startedAt: number, write: TE.TaskEither<InfrastructureFailure, void>): void => {
-    keep(key, entry, startedAt)
+  const writeBehind = (key: string, entry: Entry, write: TE.TaskEither<InfrastructureFailure, void>): void => {
+    keep(key, entry, epoch)
     const settle = (written: E.Either<InfrastructureFailure, void>) => {
       if (writing.get(key)?.entry === entry) writing.delete(key)
       if (E.isRight(written)) return
@@ -132,12 +132,13 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
     },
     exists: (key) => () => (enabled && (lru.has(key) || beingWritten(key) !== undefined) ? TE.right(true)() : inner.exists(key)()),
     put: (key, bytes, contentType, options) => () => {
-      const startedAt = epoch
       const entry = { bytes, contentType }
       // Only what memory can hold is answered from memory; the rest waits for the store.
-      if (!enabled || bytes.length > maxEntrySize) return TE.map(() => keep(key, entry, startedAt))(inner.put(key, bytes, contentType, options))()
-      writeBehind(key, entry, startedAt, inner.put(key, bytes, contentType, options))
-      return Promise.resolve(E.right(undefined))
+      if (enabled && bytes.length <= maxEntrySize) {
+        writeBehind(key, entry, inner.put(key, bytes, contentType, options))
+        return Promise.resolve(E.right(undefined))
+      }
+      return inner.put(key, bytes, contentType, options)()
     },
     // A listing includes what this instance has answered: the writes under it land first.
     list: (prefix) => pipe(TE.fromTask(() => landedUnder(prefix)), TE.chain(() => inner.list(prefix))),
