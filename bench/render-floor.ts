@@ -13,9 +13,9 @@ import path from 'node:path'
 import pg from 'pg'
 import sharp from 'sharp'
 import { makeGrainyJpeg } from '../test/support/images'
+import { bareRender, median } from './harness/yardsticks'
 
 const RENDERS = 40
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
 const main = async () => {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 10 })
@@ -34,7 +34,7 @@ const main = async () => {
       writeFileSync(path.join(dir, id), photo)
       ids.push(id)
     }
-    const bare = () => sharp(photo).resize({ height: 200 }).jpeg({ quality: 82 }).toBuffer()
+    const bare = () => bareRender(photo)
     const steps = new Map<string, number[]>()
     const reached = (step: string, t0: number) => steps.set(step, [...(steps.get(step) ?? []), performance.now() - t0])
     const plain = async (id: string): Promise<number> => {

@@ -25,6 +25,7 @@ import sharp from 'sharp'
 import { loadConfig } from '../bootstrap/config'
 import { createImgtier, type Imgtier } from '../bootstrap/imgtier'
 import { makeGrainyJpeg } from '../test/support/images'
+import { bareRender, bareValidate, median } from './harness/yardsticks'
 
 export interface BenchRow {
   readonly name: string
@@ -52,7 +53,6 @@ export interface RenderBenchOptions {
   readonly log?: (line: string) => void
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const MB = 1024 * 1024
 
 const timed = async (task: () => Promise<unknown>): Promise<number> => {
@@ -102,14 +102,6 @@ const row = (name: string, unit: string, value: number, baseline: BenchRow['base
   return { name, unit, value, baseline, ratio, target, met: target.startsWith('≤') ? ratio <= bound : ratio >= bound }
 }
 
-/** The same recipe as bare sharp can do it: no storage, no database. */
-const bareRender = (bytes: Buffer) => sharp(bytes).resize({ height: 200 }).jpeg({ quality: 82 }).toBuffer()
-
-/** What upload validation must do at least: read the header, then decode everything at reduced size. */
-const bareValidate = async (bytes: Buffer) => {
-  await sharp(bytes, { limitInputPixels: false }).metadata()
-  await sharp(bytes, { failOn: 'error', sequentialRead: true }).resize({ width: 8, height: 8, fit: 'inside' }).raw().toBuffer()
-}
 
 /** The 6000×4000 original is made in a child process, so making it does not inflate this process's RSS. */
 const bigJpegFromChild = (): Buffer =>

@@ -22,6 +22,7 @@ import { benchDatabase, type BenchDatabase } from './harness/postgres'
 import { freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
 import { commitOf, machine, printTable, ratio, readResults, recordInMarkdown, type Figure, type ResultRow, type Results } from './harness/report'
 import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, upload, type Scenario, type Session } from './harness/seed'
+import { median } from './harness/yardsticks'
 
 const MB = 1024 * 1024
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -61,7 +62,6 @@ const HOT_ROWS: readonly HotRow[] = [
 
 const figure = (name: string, r: LoadResult): Figure => ({ name, value: r.requestsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms })
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 /** The round whose req/s is the median: its latencies go with it. */
 const medianRun = (runs: readonly LoadResult[]): LoadResult => {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
