@@ -19,7 +19,7 @@ import type { BaselineSettings } from './harness/fixtures'
 import { load, type LoadResult, type LoadSpec } from './harness/load'
 import { parseOptions, type Options, type RowKey } from './harness/options'
 import { benchDatabase, type BenchDatabase } from './harness/postgres'
-import { freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
+import { cpuMsOf, freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
 import { commitOf, machine, printTable, ratio, readResults, recordInMarkdown, type Figure, type ResultRow, type Results } from './harness/report'
 import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, upload, type Scenario, type Session } from './harness/seed'
 import { median } from './harness/yardsticks'
@@ -60,10 +60,25 @@ const HOT_ROWS: readonly HotRow[] = [
   { key: 'link-get', name: 'GET /links/:token (no login)', path: (s) => s.linkPath, auth: false, expect: 200, against: [[BARE, 'bare', '≥ 0.40']] },
 ]
 
-const figure = (name: string, r: LoadResult): Figure => ({ name, value: r.requestsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms })
+/** A load run, with what it cost the server that answered it (CPU per request, warm-up included on both sides). */
+interface Measured extends LoadResult { readonly cpuUsPerRequest?: number }
+
+const measured = async (spec: LoadSpec, serverPid: number): Promise<Measured> => {
+  const before = cpuMsOf(serverPid)
+  const r = await load(spec)
+  const after = cpuMsOf(serverPid)
+  const answered = r.requests + r.warmupRequests
+  return before === undefined || after === undefined || answered === 0 ? r : { ...r, cpuUsPerRequest: ((after - before) * 1000) / answered }
+}
+
+const figure = (name: string, runs: readonly Measured[]): Figure => {
+  const r = medianRun(runs)
+  const cpu = runs.flatMap((x) => (x.cpuUsPerRequest === undefined ? [] : [x.cpuUsPerRequest]))
+  return { name, value: r.requestsPerSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, ...(cpu.length > 0 ? { cpuUsPerRequest: median(cpu) } : {}) }
+}
 
 /** The round whose req/s is the median: its latencies go with it. */
-const medianRun = (runs: readonly LoadResult[]): LoadResult => {
+const medianRun = <R extends LoadResult>(runs: readonly R[]): R => {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
   const mid = sorted[Math.floor(sorted.length / 2)]
   if (mid === undefined) throw new Error('no load runs')
@@ -75,7 +90,8 @@ const medianRun = (runs: readonly LoadResult[]): LoadResult => {
  * rounds' ratios (each round's sides ran seconds apart, on the same machine state), each
  * req/s the median of its rounds. One long run per side moved by ±30 % between runs here.
  */
-const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports: Record<string, number>): Promise<ResultRow> => {
+const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, servers: { readonly imgtier: number; readonly baselines: number; readonly ports: Record<string, number> }): Promise<ResultRow> => {
+  const { ports } = servers
   const spec = (url: string, auth: Record<string, string>): LoadSpec => ({
     url, method: row.method ?? 'GET', headers: { ...auth, ...row.headers?.(s) }, body: row.body,
     connections: o.connections, seconds: o.seconds, warmupSeconds: o.warmupSeconds, expectStatus: row.expect,
@@ -86,11 +102,11 @@ const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports:
     return port === undefined ? [] : [{ name, target, spec: spec(`http://127.0.0.1:${port}${row.path(s)}`, server === 'naive' ? s.owner.auth : {}) }]
   })
   const missing = row.against.filter(([, server]) => ports[server] === undefined).map(([name]) => `${name}: needs Postgres`)
-  const ourRuns: LoadResult[] = []
-  const theirRuns = against.map((): LoadResult[] => [])
+  const ourRuns: Measured[] = []
+  const theirRuns = against.map((): Measured[] => [])
   for (let round = 0; round < o.rounds; round++) {
-    ourRuns.push(await load(spec(`${base}${row.path(s)}`, auth)))
-    for (const [i, b] of against.entries()) theirRuns[i]?.push(await load(b.spec))
+    ourRuns.push(await measured(spec(`${base}${row.path(s)}`, auth), servers.imgtier))
+    for (const [i, b] of against.entries()) theirRuns[i]?.push(await measured(b.spec, servers.baselines))
   }
   const unexpected = (runs: readonly LoadResult[]) => runs.reduce((n, r) => n + r.unexpected, 0)
   const notes: string[] = unexpected(ourRuns) > 0 ? [`imgtier: ${unexpected(ourRuns)} unexpected answers`] : []
@@ -99,14 +115,14 @@ const hotRow = async (o: Options, row: HotRow, s: Scenario, base: string, ports:
   for (const [i, b] of against.entries()) {
     const theirs = theirRuns[i] ?? []
     if (unexpected(theirs) > 0) notes.push(`${b.name}: ${unexpected(theirs)} unexpected answers`)
-    baselines.push(figure(b.name, medianRun(theirs)))
+    baselines.push(figure(b.name, theirs))
     const perRound = ourRuns.map((ours, k) => ours.requestsPerSecond / (theirs[k]?.requestsPerSecond ?? NaN))
     const r = ratio(b.name, median(perRound), 1, b.target)
     ratios.push(o.rounds > 1 ? { ...r, rounds: perRound } : r)
   }
   log(`  ${row.name}: ${medianRun(ourRuns).requestsPerSecond.toFixed(0)} req/s${ratios.map((r) => `, ${r.ratio.toFixed(2)} of ${r.against}${r.rounds ? ` (rounds ${r.rounds.map((x) => x.toFixed(2)).join(' ')})` : ''}`).join('')}`)
   const note = [...notes, ...missing].join('; ')
-  return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', medianRun(ourRuns)), baselines, ratios, ...(note ? { note } : {}) }
+  return { key: row.key, name: row.name, unit: 'req/s', imgtier: figure('imgtier', ourRuns), baselines, ratios, ...(note ? { note } : {}) }
 }
 
 /** One request's time, from sending to the last byte of the body. */
@@ -274,7 +290,7 @@ const main = async () => {
     running.push(baselines)
 
     log(`hot paths: ${o.rounds} alternating round(s) of ${o.seconds} s per side after ${o.warmupSeconds} s of warm-up, ${o.connections} connections`)
-    for (const row of HOT_ROWS) if (o.rows.has(row.key)) rows.push(await hotRow(o, row, scenario, base, baselines.ports))
+    for (const row of HOT_ROWS) if (o.rows.has(row.key)) rows.push(await hotRow(o, row, scenario, base, { imgtier: server.pid, baselines: baselines.pid, ports: baselines.ports }))
     await sleep(2_000)
     const steady = rss.now() / MB
     const hotPeak = rss.phase() / MB

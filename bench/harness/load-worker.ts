@@ -19,13 +19,14 @@ const run = (seconds: number) =>
   })
 
 const main = async () => {
-  if (spec.warmupSeconds > 0) await run(spec.warmupSeconds)
+  const warmup = spec.warmupSeconds > 0 ? await run(spec.warmupSeconds) : undefined
   const r = await run(spec.seconds)
   const result: LoadResult = {
     requestsPerSecond: r.requests.average,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     requests: r.requests.total,
+    warmupRequests: warmup?.requests.total ?? 0,
     // What a run must not contain to count: failures and answers other than the expected status.
     unexpected: r.errors + r.timeouts + (spec.expectStatus === 304 ? r['2xx'] + r['4xx'] + r['5xx'] : r.non2xx),
   }

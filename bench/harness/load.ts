@@ -18,6 +18,8 @@ export interface LoadResult {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly requests: number
+  /** Requests answered during the warm-up (not in the figures; they count when CPU per request is worked out). */
+  readonly warmupRequests: number
   /** Errors, timeouts and answers with another status than expected. */
   readonly unexpected: number
 }

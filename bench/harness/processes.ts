@@ -15,6 +15,26 @@ export const rssOf = (pid: number): number | undefined => {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (100 on Linux, asked once). */
+let ticksPerSecond: number | undefined
+const clockTicks = (): number => (ticksPerSecond ??= Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100)
+
+/**
+ * CPU time a process has used so far, all its threads, user and system, in ms (Linux), or
+ * undefined once it is gone: the work a load cost the server, whatever share of the
+ * machine's cores the scheduler gave it beside the load generator.
+ */
+export const cpuMsOf = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks()
+  } catch {
+    return undefined
+  }
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; each phase keeps its own peak. */
 export const rssSampler = (pid: number, everyMs = 100) => {
   let peak = 0

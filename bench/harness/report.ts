@@ -8,6 +8,8 @@ export interface Figure {
   readonly value: number
   readonly p50Ms?: number
   readonly p99Ms?: number
+  /** The server's CPU time (all threads) per request answered, in µs: the work, not the share of cores it got. */
+  readonly cpuUsPerRequest?: number
 }
 
 export interface Ratio {
@@ -67,6 +69,8 @@ export const ratio = (against: string, value: number, base: number, target = '�
 const fmt = (n: number | undefined, unit = ''): string =>
   n === undefined ? '' : `${n >= 100 ? Math.round(n).toLocaleString('en-US').replace(/,/g, ' ') : n.toFixed(n >= 10 ? 1 : 2)}${unit}`
 
+const cpu = (f: Figure | undefined) => (f?.cpuUsPerRequest === undefined ? '' : `, ${fmt(f.cpuUsPerRequest)} µs CPU/req`)
+
 const latency = (f: Figure | undefined) => (f?.p50Ms === undefined ? '' : `${fmt(f.p50Ms)} / ${fmt(f.p99Ms)}`)
 
 const ratioText = (r: Ratio) =>
@@ -78,9 +82,9 @@ export const printTable = (res: Results, out: (line: string) => void = console.l
   out(`machine: ${res.machine.nproc} cores (${res.machine.cpu}), ${res.machine.memoryGB} GB, node ${res.machine.node}, load average ${res.machine.loadAverage.join(' ')}\n`)
   const lines = res.rows.map((r) => [
     r.name,
-    r.notMeasured !== undefined ? `not measured: ${r.notMeasured}` : `${fmt(r.imgtier?.value)} ${r.unit}`,
+    r.notMeasured !== undefined ? `not measured: ${r.notMeasured}` : `${fmt(r.imgtier?.value)} ${r.unit}${cpu(r.imgtier)}`,
     latency(r.imgtier),
-    r.baselines.map((b) => `${b.name} ${fmt(b.value)}`).join('; '),
+    r.baselines.map((b) => `${b.name} ${fmt(b.value)}${cpu(b)}`).join('; '),
     r.ratios.map(ratioText).join('; '),
   ])
   const head = ['row', 'imgtier', 'p50/p99 ms', 'baselines (same run)', 'ratios']
@@ -91,10 +95,10 @@ export const printTable = (res: Results, out: (line: string) => void = console.l
 const markdownRows = (after: Results, before: Results | undefined): string[] => {
   const beforeRow = (key: string) => before?.rows.find((r) => r.key === key)
   const cell = (r: ResultRow | undefined) =>
-    r === undefined ? 'not run' : r.notMeasured !== undefined ? `not measured (${r.notMeasured})` : `${fmt(r.imgtier?.value)} ${r.unit}${r.imgtier?.p50Ms === undefined ? '' : ` (p50 ${fmt(r.imgtier.p50Ms)} / p99 ${fmt(r.imgtier.p99Ms)} ms)`}`
+    r === undefined ? 'not run' : r.notMeasured !== undefined ? `not measured (${r.notMeasured})` : `${fmt(r.imgtier?.value)} ${r.unit}${r.imgtier?.p50Ms === undefined ? '' : ` (p50 ${fmt(r.imgtier.p50Ms)} / p99 ${fmt(r.imgtier.p99Ms)} ms)`}${cpu(r.imgtier)}`
   const ratios = (r: ResultRow | undefined) =>
     r === undefined || r.notMeasured !== undefined ? '' : [...r.ratios.map(ratioText), ...(r.note ? [`<i>${r.note}</i>`] : [])].join('<br>')
-  const baselines = (r: ResultRow | undefined) => r?.baselines.map((b) => `${b.name}: ${fmt(b.value)}`).join('<br>') ?? ''
+  const baselines = (r: ResultRow | undefined) => r?.baselines.map((b) => `${b.name}: ${fmt(b.value)}${cpu(b)}`).join('<br>') ?? ''
   return [
     '| row | before | ratios before | after | baselines (after run) | ratios after |',
     '|---|---|---|---|---|---|',
