@@ -65,9 +65,12 @@ export const makeThumbnailBytesCache = (opts: ThumbnailBytesCacheOptions) => {
     counts.invalidations += doomed.length
   }
 
-  /** Keeps the bytes, answers, and lets the store write them; a refused write takes them out of memory again. */
+  /**
+   * Keeps the bytes, answers, and lets the store write them; a refused write takes them out
+   * of memory again. Only called for bytes memory can hold (the put checks).
+   */
   const writeBehind = (key: string, entry: Entry, write: TE.TaskEither<InfrastructureFailure, void>): void => {
-    keep(key, entry, epoch)
+    lru.set(key, entry)
     const settle = (written: E.Either<InfrastructureFailure, void>) => {
       if (writing.get(key)?.entry === entry) writing.delete(key)
       if (E.isRight(written)) return
