@@ -6,6 +6,7 @@ import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
 import { routeBySegment } from './dispatch'
 import { edge, recordRequest } from './edge'
+import { bytesFastPath } from './fast-bytes'
 import { livenessFastPath } from './liveness'
 import { makeMetrics, type Metrics } from './metrics'
 import { problem, sendProblem } from './problem'
@@ -74,16 +75,21 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
     crossOriginOpenerPolicy: httpsPublic,
   })
   koa.use(edge({ ...recording, headers, unmatched: notFoundOrMethodNotAllowed(routers) }))
-  if (settings.corsOrigins.length > 0) {
+  const corsOn = settings.corsOrigins.length > 0
+  if (corsOn) {
     const origins = new Set(settings.corsOrigins)
     koa.use(cors({ origin: (ctx) => (origins.has(ctx.get('origin')) ? ctx.get('origin') : ''), credentials: true, exposeHeaders: ['Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }))
   }
   koa.use(routeBySegment(routers))
   koa.on('error', (err) => deps.logger.debug({ err }, 'koa error event'))
-  const live = livenessFastPath({ headers, record: recordRequest(recording) })
+  // What the answers given before Koa carry besides: CORS marks every response as varying by Origin.
+  const everyResponse = corsOn ? [...headers, ['Vary', 'Origin'] as const] : headers
+  const record = recordRequest(recording)
+  const live = livenessFastPath({ headers: everyResponse, record })
+  const bytes = bytesFastPath({ api, headers: everyResponse, record, logger: deps.logger, limiters: deps.rateLimiters, trustProxy: settings.trustProxy })
   const koaListener = koa.callback()
   const listener: RequestListener = (req, res) => {
-    if (!live(req, res)) void koaListener(req, res)
+    if (!live(req, res) && !bytes(req, res)) void koaListener(req, res)
   }
   return { listener, koa, metrics, routers }
 }

@@ -23,10 +23,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 const provesSameOrigin = (ctx: Context): boolean => ctx.is('application/json') === 'application/json' || ctx.get('x-requested-with') !== ''
 
+/** The token of an `Authorization: Bearer …` header, or undefined when the header is not one. */
+export const bearerTokenOf = (header: string): string | undefined => /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1]
+
 /** Authentication (401) comes before everything else a route checks. */
 export const requireUser = (api: UseCases) => async (ctx: Context, next: Next): Promise<void> => {
   const header = ctx.get('authorization')
-  const bearer = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1]
+  const bearer = bearerTokenOf(header)
   const token = header !== '' ? bearer : ctx.cookies.get(ACCESS_COOKIE)
   if (token === undefined) return sendProblem(ctx, problemOf({ _tag: 'Unauthorized', reason: header ? 'malformed authorization header' : 'no credentials' }))
   const authVia = header !== '' ? 'bearer' : 'cookie'

@@ -24,7 +24,7 @@ export interface EdgeOptions {
  * Most requests never log, and a pino child (its bindings serialized through redaction)
  * cost more than the rest of the edge together (profiled).
  */
-class RequestState {
+export class RequestState {
   #log: Logger | undefined
   readonly #root: Logger
   readonly requestId: string

@@ -2,7 +2,7 @@ import type { Context, Middleware, Next } from 'koa'
 import { rateLimitHeaders, rateLimitKey, type RateLimitDecision, type RateLimiter, type RateLimitSubject, type RouteClass } from '../rate-limit'
 import { isStorableText } from '../../domain/codecs'
 import { fieldOf } from './body'
-import { problem, sendProblem } from './problem'
+import { problem, sendProblem, type Problem } from './problem'
 
 export type RateLimiters = Readonly<Record<RouteClass, RateLimiter>>
 
@@ -12,7 +12,7 @@ export type Limit = (routeClass: Exclude<RouteClass, 'loginIp'>) => Middleware
 /** One point spent from one budget, remembered so it can be given back. */
 interface Spent { readonly limiter: RateLimiter; readonly key: string; readonly decision: RateLimitDecision }
 
-const spend = async (limiters: RateLimiters, routeClass: RouteClass, subject: RateLimitSubject): Promise<Spent> => {
+export const spend = async (limiters: RateLimiters, routeClass: RouteClass, subject: RateLimitSubject): Promise<Spent> => {
   const key = rateLimitKey(routeClass, subject)
   const limiter = limiters[routeClass]
   return { limiter, key, decision: await limiter.consume(key) }
@@ -22,9 +22,13 @@ const setHeaders = (ctx: Context, decision: RateLimitDecision): void => {
   for (const [name, value] of Object.entries(rateLimitHeaders(decision))) ctx.set(name, value)
 }
 
+/** The answer to a request its budget refused. */
+export const rateLimited = (decision: RateLimitDecision): Problem =>
+  problem(429, 'rate_limited', 'Too many requests', `Slow down: try again in ${Math.max(1, Math.ceil(decision.resetSeconds))} s.`)
+
 const refuse = (ctx: Context, decision: RateLimitDecision): void => {
   setHeaders(ctx, decision)
-  sendProblem(ctx, problem(429, 'rate_limited', 'Too many requests', `Slow down: try again in ${Math.max(1, Math.ceil(decision.resetSeconds))} s.`))
+  sendProblem(ctx, rateLimited(decision))
 }
 
 /** The budget nearer its end is the one a client needs to hear about. */

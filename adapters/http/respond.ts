@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import type { Context } from 'koa'
+import type { Logger } from 'pino'
 import { isServerSide, problemOf, sendProblem, type AppError, type Problem } from './problem'
 
 /** Runs a use-case; its failure becomes a problem response, its success goes to `ok`. */
@@ -10,13 +11,18 @@ export const respond = async <L extends AppError, A>(ctx: Context, task: TE.Task
   sendAppError(ctx, result.left)
 }
 
-/** Answers with the problem for an expected failure; server-side ones are logged with their cause, decoder refusals with its words. */
+/** Answers with the problem for an expected failure (logged as logAppError says). */
 export const sendAppError = (ctx: Context, error: AppError): void => {
+  sendProblem(ctx, logAppError(ctx.state.log, error))
+}
+
+/** An expected failure's problem; server-side ones are logged with their cause, decoder refusals with its words. */
+export const logAppError = (log: Logger | undefined, error: AppError): Problem => {
   const prob = problemOf(error)
-  if (isServerSide(prob)) ctx.state.log?.error({ err: describe(error) }, prob.code)
+  if (isServerSide(prob)) log?.error({ err: describe(error) }, prob.code)
   // What a library said about the client's input helps whoever reads the log; the client gets our words.
-  else if (error._tag === 'ImageUnreadable') ctx.state.log?.info({ reason: error.reason }, prob.code)
-  sendProblem(ctx, prob)
+  else if (error._tag === 'ImageUnreadable') log?.info({ reason: error.reason }, prob.code)
+  return prob
 }
 
 /** A decode step: on failure, answers with the problem and yields nothing. */

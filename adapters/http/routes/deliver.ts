@@ -1,39 +1,63 @@
 import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import type { Delivery } from '../../../application/delivery'
+import type { OpenedLink } from '../../../application/use-cases/open-expiring-link'
 
 /**
- * Sends bytes, a 304, or a redirect. `cacheControl` comes from the caller: owner
- * routes revalidate every time (the tier may change), links never outlive themselves.
+ * A delivery as an HTTP answer: its status, the headers it adds and its body. Koa sends it
+ * (sendAnswer), and so does the fast path (fast-bytes.ts), so both answer alike.
  */
-export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: string): void => {
-  ctx.set('ETag', delivery.etag)
-  ctx.set('Cache-Control', cacheControl)
-  ctx.set('X-Content-Type-Options', 'nosniff')
+export interface DeliveryAnswer {
+  readonly status: number
+  readonly headers: ReadonlyArray<readonly [string, string]>
+  /** Bytes, a stream (destroyed unread on HEAD), explicitly nothing (`Content-Length: 0`), or none (304, HEAD). */
+  readonly body?: Buffer | Readable | null
+}
+
+/**
+ * Bytes, a 304, or a redirect. `cacheControl` comes from the caller: owner routes
+ * revalidate every time (the tier may change), links never outlive themselves.
+ */
+export const deliveryAnswer = (delivery: Delivery, cacheControl: string): DeliveryAnswer => {
+  const common = [['ETag', delivery.etag], ['Cache-Control', cacheControl], ['X-Content-Type-Options', 'nosniff']] as const
   switch (delivery._tag) {
     case 'NotModified':
-      ctx.status = 304
-      return
+      return { status: 304, headers: common }
     case 'Redirect':
-      // Body first: Koa turns a null body set after the status into a 204.
-      ctx.body = null
-      ctx.status = 302
-      ctx.set('Location', delivery.url)
-      return
+      return { status: 302, headers: [...common, ['Location', delivery.url]], body: null }
     case 'Headers':
-      ctx.status = 200
-      ctx.type = delivery.contentType
-      ctx.length = delivery.length
-      return
+      return { status: 200, headers: [...common, ['Content-Type', delivery.contentType], ['Content-Length', String(delivery.length)]] }
     case 'Bytes':
-      ctx.status = 200
-      ctx.type = delivery.contentType
-      // Bytes already in memory go as they are; a stream is destroyed by Koa when the response ends, read or not (HEAD).
-      ctx.body = delivery.whole !== undefined ? Buffer.from(delivery.whole.buffer, delivery.whole.byteOffset, delivery.whole.byteLength)
-        : delivery.body instanceof Readable ? delivery.body : Readable.from(delivery.body)
-      ctx.length = delivery.length
+      return {
+        status: 200,
+        headers: [...common, ['Content-Type', delivery.contentType], ['Content-Length', String(delivery.length)]],
+        // Bytes already in memory go as they are; a stream is destroyed when the response ends, read or not (HEAD).
+        body: delivery.whole !== undefined ? Buffer.from(delivery.whole.buffer, delivery.whole.byteOffset, delivery.whole.byteLength)
+          : delivery.body instanceof Readable ? delivery.body : Readable.from(delivery.body),
+      }
   }
 }
+
+/** Never longer than the link lives, and short, so a revoked link stops being served soon. */
+const LINK_CACHE_MAX_SECONDS = 300
+
+/** An opened link's answer: never cached past the link's life, never leaking it as a referrer. */
+export const linkAnswer = ({ delivery, remainingSeconds }: OpenedLink): DeliveryAnswer => {
+  // max-age counts whole seconds: in the link's last second even max-age=1 would outlive it.
+  const answer = deliveryAnswer(delivery, remainingSeconds < 1 ? 'no-store' : `private, max-age=${Math.min(remainingSeconds, LINK_CACHE_MAX_SECONDS)}`)
+  return { ...answer, headers: [['Referrer-Policy', 'no-referrer'], ...answer.headers] }
+}
+
+/** Sends an answer through Koa. */
+export const sendAnswer = (ctx: Context, answer: DeliveryAnswer): void => {
+  for (const [name, value] of answer.headers) ctx.set(name, value)
+  // Set after the headers, Koa keeps their Content-Type and Content-Length. A null body goes
+  // before the status: Koa turns a null body set after the status into a 204.
+  if (answer.body !== undefined) ctx.body = answer.body
+  ctx.status = answer.status
+}
+
+export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: string): void => sendAnswer(ctx, deliveryAnswer(delivery, cacheControl))
 
 /** The conditional and method parts of a bytes request (HEAD gets a HEAD-signed redirect). */
 export const conditional = (ctx: Context): { ifNoneMatch?: string; method: 'GET' | 'HEAD' } => ({

@@ -1,0 +1,135 @@
+import { expect } from 'chai'
+import { Client, request, sansRequestId, type Reply } from '../support/http'
+import { makeJpeg } from '../support/images'
+import { startTestServer, type TestServer } from '../support/server'
+
+/**
+ * The byte routes are answered before Koa when they can be (adapters/http/fast-bytes.ts).
+ * The same request with a query string goes the long way, through Koa (these routes read
+ * no query): both ways must give the same answer, header for header.
+ */
+
+/** What may differ between two answers to the same request: when, on which connection, which request. */
+const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'x-request-id'])
+
+const sameAnswer = (fast: Reply, koa: Reply, what: string): void => {
+  expect(fast.status, what).to.equal(koa.status)
+  const headers = (r: Reply) => Object.fromEntries([...r.headers].filter(([name]) => !PER_REQUEST.has(name)))
+  expect(headers(fast), what).to.deep.equal(headers(koa))
+  if (fast.json !== undefined) {
+    expect(sansRequestId(fast.json), what).to.deep.equal(sansRequestId(koa.json))
+    expect(fast.json.requestId, what).to.equal(fast.headers.get('x-request-id'))
+  } else expect(fast.body.equals(koa.body), `${what}: body`).to.equal(true)
+}
+
+for (const cors of [false, true]) {
+  describe(`e2e: the byte routes answer alike before Koa and through it${cors ? ' (CORS origins configured)' : ''}`, function () {
+    this.timeout(60_000)
+    let server: TestServer
+    let client: Client
+    let enterprise: { token: string }
+    let basic: { token: string }
+    let imageId: string
+    let linkPath: string
+    let originalLinkPath: string
+
+    /** The request as given (the fast path takes it), then with a query string (Koa answers it). */
+    const both = async (path: string, o: { token?: string; method?: string; headers?: Record<string, string> } = {}): Promise<[Reply, Reply]> => {
+      const fast = await request(`${server.url}${path}`, o)
+      const koa = await request(`${server.url}${path}?via=koa`, o)
+      return [fast, koa]
+    }
+
+    before(async () => {
+      server = await startTestServer({ env: cors ? { IMGTIER_CORS_ORIGINS: 'https://app.example.com' } : {} })
+      client = new Client(server.url)
+      const adminToken = await client.login(server.admin.username, server.admin.password)
+      enterprise = await client.newUser(adminToken, 'Enterprise')
+      basic = await client.newUser(adminToken, 'Basic')
+      imageId = (await client.upload(enterprise.token, await makeJpeg({ width: 64, height: 48 }))).json.id
+      linkPath = new URL((await client.post(`/images/${imageId}/thumbnails/200/expiring-links`, { expiresIn: 600 }, enterprise.token)).json.url).pathname
+      originalLinkPath = new URL((await client.post(`/images/${imageId}/original/expiring-links`, { expiresIn: 600 }, enterprise.token)).json.url).pathname
+      // Rendered once, so that both ways read the same cached thumbnail.
+      expect((await client.get(`/images/${imageId}/thumbnails/200`, enterprise.token)).status).to.equal(200)
+    })
+    after(() => server?.close())
+
+    it('an owner\'s thumbnail and original: bytes, HEAD and 304', async () => {
+      for (const variant of ['thumbnails/200', 'original']) {
+        const path = `/images/${imageId}/${variant}`
+        const [fast, koa] = await both(path, { token: enterprise.token })
+        expect(fast.status).to.equal(200)
+        expect(fast.headers.get('content-type')).to.equal('image/jpeg')
+        expect(fast.headers.get('x-content-type-options')).to.equal('nosniff') // once, not twice
+        sameAnswer(fast, koa, `GET ${variant}`)
+        sameAnswer(...await both(path, { token: enterprise.token, method: 'HEAD' }), `HEAD ${variant}`)
+        const etag = fast.headers.get('etag') ?? ''
+        const [notModified, koaNotModified] = await both(path, { token: enterprise.token, headers: { 'if-none-match': etag } })
+        expect(notModified.status).to.equal(304)
+        sameAnswer(notModified, koaNotModified, `304 ${variant}`)
+      }
+    })
+
+    it('an expiring link: bytes, HEAD, 304, and a forged token', async () => {
+      for (const path of [linkPath, originalLinkPath]) {
+        const [fast, koa] = await both(path)
+        expect(fast.status).to.equal(200)
+        expect(fast.headers.get('cache-control')).to.match(/^private, max-age=\d+$/)
+        // The max-age counts down by the second: both ways are asked within the same one, or asked again.
+        const again = fast.headers.get('cache-control') === koa.headers.get('cache-control') ? [fast, koa] as const : await both(path)
+        sameAnswer(again[0], again[1], `GET ${path}`)
+        const etag = fast.headers.get('etag') ?? ''
+        const [notModified, koaNotModified] = await both(path, { headers: { 'if-none-match': etag } })
+        expect(notModified.status).to.equal(304)
+        if (notModified.headers.get('cache-control') === koaNotModified.headers.get('cache-control')) sameAnswer(notModified, koaNotModified, `304 ${path}`)
+      }
+      const forged = `${linkPath.slice(0, -4)}AAAA`
+      const [fast, koa] = await both(forged)
+      expect(fast.status).to.equal(403)
+      sameAnswer(fast, koa, 'forged link')
+    })
+
+    it('problems: no such image, a height or an original the tier forbids, a bad height, a bad token', async () => {
+      const cases: [string, string, string | undefined, number][] = [
+        ['missing image', `/images/00000000-0000-4000-8000-000000000000/thumbnails/200`, enterprise.token, 404],
+        ['another owner\'s image', `/images/${imageId}/thumbnails/200`, basic.token, 404],
+        ['bad height', `/images/${imageId}/thumbnails/abc`, enterprise.token, 400],
+        ['height the tier forbids', `/images/${imageId}/thumbnails/123`, enterprise.token, 403],
+        ['bad token', `/images/${imageId}/thumbnails/200`, 'not-a-token', 401],
+      ]
+      for (const [what, path, token, status] of cases) {
+        const [fast, koa] = await both(path, { token })
+        expect(fast.status, what).to.equal(status)
+        sameAnswer(fast, koa, what)
+      }
+    })
+  })
+}
+
+describe('e2e: the byte routes before Koa share the read budget and the metric', function () {
+  this.timeout(60_000)
+  let server: TestServer
+
+  before(async () => {
+    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_READ: '4/60', IMGTIER_METRICS_TOKEN: 'metrics-token-0123456789' } })
+  })
+  after(() => server?.close())
+
+  it('spends the owner\'s read budget, refuses past it as Koa does, and counts in the duration metric', async () => {
+    const client = new Client(server.url)
+    const owner = await client.newUser(await client.login(server.admin.username, server.admin.password), 'Enterprise')
+    const imageId = (await client.upload(owner.token, await makeJpeg({ width: 16, height: 16 }))).json.id
+    const path = `/images/${imageId}/original`
+    const remaining = []
+    for (let i = 0; i < 4; i++) remaining.push((await request(`${server.url}${path}${i % 2 === 0 ? '' : '?via=koa'}`, { token: owner.token })).headers.get('ratelimit-remaining'))
+    expect(remaining).to.deep.equal(['3', '2', '1', '0'])
+    const fast = await request(`${server.url}${path}`, { token: owner.token })
+    const koa = await request(`${server.url}${path}?via=koa`, { token: owner.token })
+    expect([fast.status, koa.status]).to.deep.equal([429, 429])
+    expect(sansRequestId(fast.json)).to.deep.equal(sansRequestId(koa.json))
+    for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'retry-after']) expect(fast.headers.get(name), name).to.equal(koa.headers.get(name))
+    const metrics = await request(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })
+    const count = (status: number) => Number(new RegExp(`http_request_duration_seconds_count\\{[^}]*method="GET",route="/images/:id/original",status="${status}"[^}]*\\} (\\d+)`).exec(metrics.body.toString())?.[1])
+    expect([count(200), count(429)]).to.deep.equal([4, 2])
+  })
+})
