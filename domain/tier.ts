@@ -120,12 +120,13 @@ export const allowExpiringLink = (
   expiresIn: unknown,
 ): E.Either<TierForbidsExpiringLinks | TierForbidsSize | TierForbidsOriginal | InvalidExpiry, number> => {
   if (!tier.expiringLinks) return E.left({ _tag: 'TierForbidsExpiringLinks' })
-  return E.chainW(() => {
-    const { min, max } = tier.expiringLinkSeconds
-    return typeof expiresIn === 'number' && Number.isInteger(expiresIn) && expiresIn >= min && expiresIn <= max
-      ? E.right(expiresIn)
-      : E.left<InvalidExpiry>({ _tag: 'InvalidExpiry', min, max })
-  })(allowsVariant(tier, variant))
+  // Plain steps, not E.chainW: fp-ts's dual-arity combinators copy their arguments on every call (a hot path, profiled).
+  const allowed = allowsVariant(tier, variant)
+  if (E.isLeft(allowed)) return allowed
+  const { min, max } = tier.expiringLinkSeconds
+  return typeof expiresIn === 'number' && Number.isInteger(expiresIn) && expiresIn >= min && expiresIn <= max
+    ? E.right(expiresIn)
+    : E.left({ _tag: 'InvalidExpiry', min, max })
 }
 
 /** Does the tier still allow a link that was issued for `variant` (checked at use)? */
