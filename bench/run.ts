@@ -10,66 +10,23 @@
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { makeGrainyJpeg } from '../test/support/images'
 import type { BaselineSettings } from './harness/fixtures'
-import { load, type LoadResult, type LoadSpec } from './harness/load'
-import { parseOptions, type Options, type RowKey } from './harness/options'
+import type { LoadResult, LoadSpec } from './harness/load'
+import { HOT_ROWS, measured, type HotRow, type Measured } from './harness/hot-rows'
+import { parseOptions, type Options } from './harness/options'
 import { benchDatabase, type BenchDatabase } from './harness/postgres'
-import { cpuMsOf, freePort, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
+import { freePort, imgtierEnv, rssSampler, startBaselines, startImgtier, type Running } from './harness/processes'
 import { commitOf, machine, printTable, ratio, readResults, recordInMarkdown, type Figure, type ResultRow, type Results } from './harness/report'
 import { countOf, login, nextOf, seedHotPaths, seedOwnerWith, upload, type Scenario, type Session } from './harness/seed'
 import { median } from './harness/yardsticks'
 
 const MB = 1024 * 1024
 const log = (line: string) => process.stderr.write(`${line}\n`)
-
-interface HotRow {
-  readonly key: RowKey
-  readonly name: string
-  readonly method?: 'GET' | 'POST'
-  readonly path: (s: Scenario) => string
-  readonly auth: boolean
-  readonly headers?: (s: Scenario) => Record<string, string>
-  readonly body?: string
-  readonly expect: number
-  /** [baseline name, which server, the issue's target for imgtier / baseline] */
-  readonly against: readonly (readonly [string, 'bare' | 'naive' | 'pageOnly', string])[]
-}
-
-const BARE = 'bare Koa, same bytes'
-const HOT_ROWS: readonly HotRow[] = [
-  { key: 'healthz', name: 'GET /healthz', path: () => '/healthz', auth: false, expect: 200, against: [[BARE, 'bare', '≥ 0.75']] },
-  { key: 'me', name: 'GET /me', path: () => '/me', auth: true, expect: 200, against: [[BARE, 'bare', '—']] },
-  {
-    key: 'list', name: 'GET /images?limit=20', path: () => '/images?limit=20', auth: true, expect: 200,
-    against: [['naive Koa + pg (b)', 'naive', '≥ 1.25'], ['page query only (c)', 'pageOnly', '≥ 0.75'], [BARE, 'bare', '—']],
-  },
-  {
-    key: 'link-post', name: 'POST …/thumbnails/200/expiring-links', method: 'POST', path: (s) => `/images/${s.imageId}/thumbnails/200/expiring-links`,
-    auth: true, headers: () => ({ 'content-type': 'application/json' }), body: JSON.stringify({ expiresIn: 3600 }), expect: 201, against: [[BARE, 'bare', '≥ 0.25']],
-  },
-  { key: 'thumbnail', name: 'cached thumbnail GET (200 px)', path: (s) => `/images/${s.imageId}/thumbnails/200`, auth: true, expect: 200, against: [[BARE, 'bare', '≥ 0.40']] },
-  {
-    key: 'thumbnail-304', name: 'thumbnail GET, 304 (If-None-Match)', path: (s) => `/images/${s.imageId}/thumbnails/200`, auth: true,
-    headers: (s) => ({ 'if-none-match': s.etag }), expect: 304, against: [[BARE, 'bare', '≥ 0.40']],
-  },
-  { key: 'link-get', name: 'GET /links/:token (no login)', path: (s) => s.linkPath, auth: false, expect: 200, against: [[BARE, 'bare', '≥ 0.40']] },
-]
-
-/** A load run, with what it cost the server that answered it (CPU per request, warm-up included on both sides). */
-interface Measured extends LoadResult { readonly cpuUsPerRequest?: number }
-
-const measured = async (spec: LoadSpec, serverPid: number): Promise<Measured> => {
-  const before = cpuMsOf(serverPid)
-  const r = await load(spec)
-  const after = cpuMsOf(serverPid)
-  const answered = r.requests + r.warmupRequests
-  return before === undefined || after === undefined || answered === 0 ? r : { ...r, cpuUsPerRequest: ((after - before) * 1000) / answered }
-}
 
 const figure = (name: string, runs: readonly Measured[]): Figure => {
   const r = medianRun(runs)
@@ -253,15 +210,7 @@ const main = async () => {
     const base = `http://127.0.0.1:${port}`
     const secret = randomBytes(32).toString('hex')
     const adminPassword = randomBytes(12).toString('base64url')
-    const knows = (name: string) => readFileSync(path.join(o.target, 'bootstrap', 'config.ts'), 'utf8').includes(name)
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      IMGTIER_DATA_DIR: dataDir, IMGTIER_PUBLIC_URL: base, IMGTIER_RATE_LIMITS: 'off',
-      IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: adminPassword,
-      IMGTIER_JWT_SECRET: secret, IMGTIER_LINK_KEYS: `b1:${randomBytes(32).toString('hex')}`,
-      ...(knows('IMGTIER_ACCESS_LOG') ? { IMGTIER_ACCESS_LOG: 'off' } : {}),
-      ...(db ? { DATABASE_URL: db.url } : {}),
-    }
+    const env = imgtierEnv({ target: o.target, port, dataDir, jwtSecret: secret, adminPassword, databaseUrl: db?.url })
     log(`bench: ${o.target} (${commitOf(o.target)}) on ${db?.server ?? 'embedded PGlite'}`)
     const rows: ResultRow[] = []
     const memory: { name: string; mb: number }[] = []

@@ -1,4 +1,5 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -86,6 +87,24 @@ const stopper = (child: ChildProcess) => async () => {
   const late = setTimeout(() => child.kill('SIGKILL'), 10_000)
   await exited
   clearTimeout(late)
+}
+
+/**
+ * The environment a measured imgtier runs with: on 127.0.0.1:`port`, rate limits and (where
+ * the target knows it) the access log off, LOG_LEVEL=warn, Postgres when given.
+ */
+export const imgtierEnv = (o: {
+  readonly target: string; readonly port: number; readonly dataDir: string; readonly jwtSecret: string; readonly adminPassword: string; readonly databaseUrl?: string
+}): NodeJS.ProcessEnv => {
+  const knows = (name: string) => readFileSync(path.join(o.target, 'bootstrap', 'config.ts'), 'utf8').includes(name)
+  return {
+    PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+    IMGTIER_DATA_DIR: o.dataDir, IMGTIER_PUBLIC_URL: `http://127.0.0.1:${o.port}`, IMGTIER_RATE_LIMITS: 'off',
+    IMGTIER_ADMIN_USERNAME: 'admin', IMGTIER_ADMIN_PASSWORD: o.adminPassword,
+    IMGTIER_JWT_SECRET: o.jwtSecret, IMGTIER_LINK_KEYS: `b1:${randomBytes(32).toString('hex')}`,
+    ...(knows('IMGTIER_ACCESS_LOG') ? { IMGTIER_ACCESS_LOG: 'off' } : {}),
+    ...(o.databaseUrl !== undefined ? { DATABASE_URL: o.databaseUrl } : {}),
+  }
 }
 
 /** Starts the imgtier in `dir` with `env` and waits for /healthz. */
