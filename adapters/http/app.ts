@@ -6,7 +6,7 @@ import type { HttpDeps } from './api'
 import { measuredApi } from './measured-api'
 import { routeBySegment } from './dispatch'
 import { edge, recordRequest } from './edge'
-import { bytesFastPath } from './fast-bytes'
+import { fastRoutes } from './fast-routes'
 import { livenessFastPath } from './liveness'
 import { makeMetrics, type Metrics } from './metrics'
 import { problem, sendProblem } from './problem'
@@ -86,10 +86,10 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   const everyResponse = corsOn ? [...headers, ['Vary', 'Origin'] as const] : headers
   const record = recordRequest(recording)
   const live = livenessFastPath({ headers: everyResponse, record })
-  const bytes = bytesFastPath({ api, headers: everyResponse, record, logger: deps.logger, limiters: deps.rateLimiters, trustProxy: settings.trustProxy })
+  const fast = fastRoutes({ api, publicUrl: settings.publicUrl, headers: everyResponse, record, logger: deps.logger, limiters: deps.rateLimiters, trustProxy: settings.trustProxy })
   const koaListener = koa.callback()
   const listener: RequestListener = (req, res) => {
-    if (!live(req, res) && !bytes(req, res)) void koaListener(req, res)
+    if (!live(req, res) && !fast(req, res)) void koaListener(req, res)
   }
   return { listener, koa, metrics, routers }
 }

@@ -5,12 +5,12 @@ import { koaBody } from 'koa-body'
 import { decodingProblem, JSON_CODINGS, unacceptedCoding, UPLOAD_CODINGS } from './content-encoding'
 import { invalidRequest, problem, problemOf, sendProblem, type Problem } from './problem'
 
-const JSON_LIMIT_BYTES = 64 * 1024
+export const JSON_LIMIT_BYTES = 64 * 1024
 
 const parseJson = koaBody({ json: true, jsonStrict: true, jsonLimit: JSON_LIMIT_BYTES, multipart: false, urlencoded: false, text: false })
 
 /** The status and code of a body-parser failure (raw-body, co-body and formidable errors carry a status). */
-const parserProblem = (err: unknown, maxUploadBytes?: number): Problem | undefined => {
+export const parserProblem = (err: unknown, maxUploadBytes?: number): Problem | undefined => {
   if (!(err instanceof Error)) return undefined
   const status = 'status' in err && typeof err.status === 'number' ? err.status : 'httpCode' in err && typeof err.httpCode === 'number' ? err.httpCode : undefined
   const code = 'code' in err ? err.code : undefined

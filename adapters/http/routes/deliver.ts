@@ -2,23 +2,13 @@ import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import type { Delivery } from '../../../application/delivery'
 import type { OpenedLink } from '../../../application/use-cases/open-expiring-link'
-
-/**
- * A delivery as an HTTP answer: its status, the headers it adds and its body. Koa sends it
- * (sendAnswer), and so does the fast path (fast-bytes.ts), so both answer alike.
- */
-export interface DeliveryAnswer {
-  readonly status: number
-  readonly headers: ReadonlyArray<readonly [string, string]>
-  /** Bytes, a stream (destroyed unread on HEAD), explicitly nothing (`Content-Length: 0`), or none (304, HEAD). */
-  readonly body?: Buffer | Readable | null
-}
+import { sendAnswer, type Answer } from '../answer'
 
 /**
  * Bytes, a 304, or a redirect. `cacheControl` comes from the caller: owner routes
  * revalidate every time (the tier may change), links never outlive themselves.
  */
-export const deliveryAnswer = (delivery: Delivery, cacheControl: string): DeliveryAnswer => {
+export const deliveryAnswer = (delivery: Delivery, cacheControl: string): Answer => {
   const common = [['ETag', delivery.etag], ['Cache-Control', cacheControl], ['X-Content-Type-Options', 'nosniff']] as const
   switch (delivery._tag) {
     case 'NotModified':
@@ -42,19 +32,10 @@ export const deliveryAnswer = (delivery: Delivery, cacheControl: string): Delive
 const LINK_CACHE_MAX_SECONDS = 300
 
 /** An opened link's answer: never cached past the link's life, never leaking it as a referrer. */
-export const linkAnswer = ({ delivery, remainingSeconds }: OpenedLink): DeliveryAnswer => {
+export const linkAnswer = ({ delivery, remainingSeconds }: OpenedLink): Answer => {
   // max-age counts whole seconds: in the link's last second even max-age=1 would outlive it.
   const answer = deliveryAnswer(delivery, remainingSeconds < 1 ? 'no-store' : `private, max-age=${Math.min(remainingSeconds, LINK_CACHE_MAX_SECONDS)}`)
   return { ...answer, headers: [['Referrer-Policy', 'no-referrer'], ...answer.headers] }
-}
-
-/** Sends an answer through Koa. */
-export const sendAnswer = (ctx: Context, answer: DeliveryAnswer): void => {
-  for (const [name, value] of answer.headers) ctx.set(name, value)
-  // Set after the headers, Koa keeps their Content-Type and Content-Length. A null body goes
-  // before the status: Koa turns a null body set after the status into a 204.
-  if (answer.body !== undefined) ctx.body = answer.body
-  ctx.status = answer.status
 }
 
 export const sendDelivery = (ctx: Context, delivery: Delivery, cacheControl: string): void => sendAnswer(ctx, deliveryAnswer(delivery, cacheControl))

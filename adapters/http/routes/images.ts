@@ -1,30 +1,21 @@
 import * as E from 'fp-ts/Either'
 import Router from '@koa/router'
-import * as t from 'io-ts'
 import type { Context } from 'koa'
 import { PageQuery } from '../../../domain/page'
 import type { UseCases } from '../../../application/bound-use-cases'
 import type { HttpSettings } from '../api'
 import { principalOf, requireUser } from '../authn'
 import { bodyOf, jsonBody, multipartImage, textField, uploadedImage } from '../body'
-import { decodeBody, decodeWith } from '../decode'
+import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
 import { decoded, respond } from '../respond'
 import { imageTextMemo } from '../image-text'
 import { envelopeText, imageJson } from '../serialize'
+import { sendAnswer } from '../answer'
+import { createLinkAnswer } from './create-link'
 import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
-
-/**
- * The body of POST …/expiring-links. Its one field's value is the tier's to judge: a missing
- * or bad `expiresIn` (no body, an array, a string…) is invalid_expiry naming the tier's bounds,
- * after ownership (404) and permission (403), as DESIGN.md orders the checks. Fields that do
- * not exist are refused like every admin body's, last of all: signing a link changes nothing,
- * so the use-case may run first.
- */
-const ExpiringLinkBody = t.exact(t.partial({ expiresIn: t.unknown }), 'ExpiringLinkBody')
-const EXPIRING_LINK_FIELDS = ['expiresIn']
 
 export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit): Router => {
   const router = new Router({ prefix: '/images' })
@@ -88,18 +79,11 @@ export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
     await respond(ctx, api.getOriginal(cmd), (delivery) => sendDelivery(ctx, delivery, OWNER_CACHE_CONTROL))
   })
 
+  const answerLink = createLinkAnswer(api, base)
   const createLink = (variantOf: (ctx: Context) => 'original' | { height: string }) => async (ctx: Context) => {
-    const raw = bodyOf(ctx)
-    const body = ExpiringLinkBody.is(raw) && !Array.isArray(raw) ? raw : {}
-    const { user, tier } = principalOf(ctx)
-    const cmd = { ownerId: user.id, tier, imageId: ctx.params.id ?? '', variant: variantOf(ctx), expiresIn: body.expiresIn }
-    await respond(ctx, api.createExpiringLink(cmd), (link) => {
-      const refused = decodeBody(ExpiringLinkBody, EXPIRING_LINK_FIELDS)(raw)
-      if (E.isLeft(refused)) return sendProblem(ctx, refused.left)
-      ctx.status = 201
-      ctx.set('Cache-Control', 'no-store')
-      ctx.body = { url: `${base}/links/${link.token}`, expiresAt: link.expiresAt.toISOString() }
-    })
+    const answer = await answerLink({ owner: principalOf(ctx), imageId: ctx.params.id ?? '', variant: variantOf(ctx), body: bodyOf(ctx) }, ctx.state.log)
+    if (E.isLeft(answer)) return sendProblem(ctx, answer.left)
+    sendAnswer(ctx, answer.right)
   }
   router.post('/:id/thumbnails/:height/expiring-links', limit('link'), jsonBody, createLink((ctx) => ({ height: ctx.params.height ?? '' })))
   router.post('/:id/original/expiring-links', limit('link'), jsonBody, createLink(() => 'original'))

@@ -2,7 +2,8 @@ import Router from '@koa/router'
 import type { UseCases } from '../../../application/bound-use-cases'
 import type { Limit } from '../rate-limit'
 import { respond } from '../respond'
-import { conditional, linkAnswer, sendAnswer } from './deliver'
+import { sendAnswer } from '../answer'
+import { conditional, linkAnswer } from './deliver'
 
 export const linkRoutes = (api: UseCases, limit: Limit): Router => {
   const router = new Router()

@@ -7,7 +7,7 @@ import pino from 'pino'
 import type { UseCases } from '../../../application/bound-use-cases'
 import type { Delivery } from '../../../application/delivery'
 import type { FinishedRequest } from '../../../adapters/http/edge'
-import { bytesFastPath } from '../../../adapters/http/fast-bytes'
+import { fastRoutes } from '../../../adapters/http/fast-routes'
 import { aTier, aUser } from '../../support/mothers'
 
 /** A server whose only other way to answer is 418: what the fast path leaves shows. */
@@ -23,7 +23,7 @@ const ID = '0b6f3c52-7a44-4e3f-9f0e-2f6a1d2c3b4a'
 const tier = aTier()
 const user = aUser(tier.id)
 
-describe('http: the byte routes\' fast path', () => {
+describe('http: the routes answered before Koa', () => {
   const recorded: FinishedRequest[] = []
   const streams: Readable[] = []
   const asked: string[] = []
@@ -40,12 +40,16 @@ describe('http: the byte routes\' fast path', () => {
     },
     getOriginal: () => TE.left({ _tag: 'TierForbidsOriginal' }),
     openExpiringLink: (cmd) => TE.right({ delivery: { _tag: 'Redirect', etag: '"l"', url: `https://store.example/${cmd.token}` }, remainingSeconds: 100 }),
+    createExpiringLink: (cmd) => {
+      asked.push(`link ${cmd.ownerId} ${cmd.imageId} ${JSON.stringify(cmd.variant)} ${String(cmd.expiresIn)}`)
+      return TE.right({ token: 'tok', expiresAt: new Date('2030-01-01T00:00:00Z') })
+    },
   }
   let server: Awaited<ReturnType<typeof serve>>
 
   before(async () => {
-    server = await serve(bytesFastPath({
-      api: api as UseCases, headers: [['X-Content-Type-Options', 'nosniff'], ['Referrer-Policy', 'same-origin']], record: (r) => recorded.push(r),
+    server = await serve(fastRoutes({
+      api: api as UseCases, publicUrl: 'https://imgtier.example', headers: [['X-Content-Type-Options', 'nosniff'], ['Referrer-Policy', 'same-origin']], record: (r) => recorded.push(r),
       logger: pino({ level: 'silent' }), trustProxy: false,
     }))
   })
@@ -92,6 +96,29 @@ describe('http: the byte routes\' fast path', () => {
     expect(link.headers.get('content-length')).to.equal('0')
   })
 
+  it('creates an expiring link from a plain JSON body, and answers a malformed one as Koa\'s parser would', async () => {
+    asked.length = 0
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/images/${ID}/thumbnails/200/expiring-links`, { method: 'POST', headers: { authorization: 'Bearer good', 'content-type': 'application/json', ...headers }, body })
+    const created = await post('{"expiresIn":600}')
+    expect(created.status).to.equal(201)
+    expect(created.headers.get('cache-control')).to.equal('no-store')
+    expect(created.headers.get('content-type')).to.equal('application/json; charset=utf-8')
+    expect(await created.json()).to.deep.equal({ url: 'https://imgtier.example/links/tok', expiresAt: '2030-01-01T00:00:00.000Z' })
+    expect(asked).to.deep.equal([`link ${user.id} ${ID} {"height":"200"} 600`])
+    for (const bad of ['{"expiresIn":', '600', '{"__proto__":{"x":1}}']) {
+      const refused = await post(bad)
+      expect(refused.status, bad).to.equal(400)
+      expect(await refused.json(), bad).to.include({ code: 'invalid_request' })
+    }
+    const extra = await post('{"expiresIn":600,"extra":1}')
+    expect([extra.status, ((await extra.json()) as { errors?: unknown }).errors]).to.deep.equal([400, [{ path: 'extra', message: 'is not a known field' }]])
+    expect(recorded.at(-1)?.route).to.equal('/images/:id/thumbnails/:height/expiring-links')
+    const original = await fetch(`${server.url}/images/${ID}/original/expiring-links`, { method: 'POST', headers: { authorization: 'Bearer good', 'content-type': 'Application/JSON; charset=utf-8' }, body: '{"expiresIn":300}' })
+    expect(original.status).to.equal(201)
+    expect(asked.at(-1)).to.equal(`link ${user.id} ${ID} "original" 300`)
+  })
+
   it('leaves to Koa what it does not take', async () => {
     const before = recorded.length
     const auth = { authorization: 'Bearer good' }
@@ -109,14 +136,20 @@ describe('http: the byte routes\' fast path', () => {
       fetch(thumb, { method: 'DELETE', headers: auth }),
       fetch(`${server.url}/images/${ID}`, { headers: auth }), // not a byte route
       fetch(`${server.url}/links/a/b`), // not a token
+      ...([
+        { 'content-type': 'text/plain' }, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, { 'content-type': 'application/vnd.api+json' },
+        { 'content-type': 'application/json', cookie: 'imgtier_access=good', authorization: '' },
+      ] as Record<string, string>[]).map((headers) => fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, ...headers }, body: '{"expiresIn":600}' })),
+      fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '' }), // no body at all
+      fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: `{"expiresIn":600,"pad":"${'x'.repeat(70_000)}"}` }), // over the limit
     ]
     expect((await Promise.all(left)).map((r) => r.status)).to.deep.equal(left.map(() => 418))
     expect(recorded.length).to.equal(before)
   })
 
   it('leaves links to Koa behind a trusted proxy when rate limits need the client\'s address', async () => {
-    const limited = await serve(bytesFastPath({
-      api: api as UseCases, headers: [], record: () => undefined, logger: pino({ level: 'silent' }), trustProxy: true,
+    const limited = await serve(fastRoutes({
+      api: api as UseCases, publicUrl: 'https://imgtier.example', headers: [], record: () => undefined, logger: pino({ level: 'silent' }), trustProxy: true,
       limiters: { read: { consume: async () => ({ allowed: true, limit: 9, remaining: 8, resetSeconds: 60 }) } } as never,
     }))
     try {

@@ -4,7 +4,7 @@ import { makeJpeg } from '../support/images'
 import { startTestServer, type TestServer } from '../support/server'
 
 /**
- * The byte routes are answered before Koa when they can be (adapters/http/fast-bytes.ts).
+ * The hottest routes are answered before Koa when they can be (adapters/http/fast-routes.ts).
  * The same request with a query string goes the long way, through Koa (these routes read
  * no query): both ways must give the same answer, header for header.
  */
@@ -23,18 +23,19 @@ const sameAnswer = (fast: Reply, koa: Reply, what: string): void => {
 }
 
 for (const cors of [false, true]) {
-  describe(`e2e: the byte routes answer alike before Koa and through it${cors ? ' (CORS origins configured)' : ''}`, function () {
+  describe(`e2e: the hot routes answer alike before Koa and through it${cors ? ' (CORS origins configured)' : ''}`, function () {
     this.timeout(60_000)
     let server: TestServer
     let client: Client
     let enterprise: { token: string }
     let basic: { token: string }
     let imageId: string
+    let basicImageId: string
     let linkPath: string
     let originalLinkPath: string
 
     /** The request as given (the fast path takes it), then with a query string (Koa answers it). */
-    const both = async (path: string, o: { token?: string; method?: string; headers?: Record<string, string> } = {}): Promise<[Reply, Reply]> => {
+    const both = async (path: string, o: { token?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<[Reply, Reply]> => {
       const fast = await request(`${server.url}${path}`, o)
       const koa = await request(`${server.url}${path}?via=koa`, o)
       return [fast, koa]
@@ -47,6 +48,7 @@ for (const cors of [false, true]) {
       enterprise = await client.newUser(adminToken, 'Enterprise')
       basic = await client.newUser(adminToken, 'Basic')
       imageId = (await client.upload(enterprise.token, await makeJpeg({ width: 64, height: 48 }))).json.id
+      basicImageId = (await client.upload(basic.token, await makeJpeg({ width: 16, height: 16 }))).json.id
       linkPath = new URL((await client.post(`/images/${imageId}/thumbnails/200/expiring-links`, { expiresIn: 600 }, enterprise.token)).json.url).pathname
       originalLinkPath = new URL((await client.post(`/images/${imageId}/original/expiring-links`, { expiresIn: 600 }, enterprise.token)).json.url).pathname
       // Rendered once, so that both ways read the same cached thumbnail.
@@ -103,15 +105,47 @@ for (const cors of [false, true]) {
         sameAnswer(fast, koa, what)
       }
     })
+
+    it('creating an expiring link: created, and every refusal, in the same order and words', async () => {
+      const json = { 'content-type': 'application/json' }
+      const link = `/images/${imageId}/thumbnails/200/expiring-links`
+      const [fast, koa] = await both(link, { token: enterprise.token, method: 'POST', headers: json, body: '{"expiresIn":600}' })
+      expect([fast.status, koa.status]).to.deep.equal([201, 201])
+      const headers = (r: Reply) => Object.fromEntries([...r.headers].filter(([name]) => !PER_REQUEST.has(name)))
+      expect(headers(fast)).to.deep.equal(headers(koa))
+      expect(Object.keys(fast.json)).to.deep.equal(['url', 'expiresAt'])
+      expect(fast.json.url).to.match(new RegExp(`^${server.url}/links/`))
+      expect((await request(fast.json.url)).status).to.equal(200)
+      const cases: [string, string, string, string, Record<string, string>, number][] = [
+        ['expiry out of range', link, enterprise.token, '{"expiresIn":5}', json, 400],
+        ['expiry as text', link, enterprise.token, '{"expiresIn":"600"}', json, 400],
+        ['an array', link, enterprise.token, '[600]', json, 400],
+        ['an unknown field', link, enterprise.token, '{"expiresIn":600,"extra":true}', json, 400],
+        ['malformed JSON', link, enterprise.token, '{"expiresIn":', json, 400],
+        ['not an object', link, enterprise.token, '600', json, 400],
+        ['a __proto__ key', link, enterprise.token, '{"__proto__":{"admin":true},"expiresIn":600}', json, 400],
+        ['a charset', link, enterprise.token, '{"expiresIn":600,"x":1}', { 'content-type': 'application/json; charset=utf-8' }, 400],
+        ['no such image', '/images/00000000-0000-4000-8000-000000000000/original/expiring-links', enterprise.token, '{"expiresIn":600}', json, 404],
+        ['a bad height', `/images/${imageId}/thumbnails/abc/expiring-links`, enterprise.token, '{"expiresIn":600}', json, 400],
+        ['a height the tier forbids', `/images/${imageId}/thumbnails/123/expiring-links`, enterprise.token, '{"expiresIn":600}', json, 403],
+        ['a tier without links', `/images/${basicImageId}/original/expiring-links`, basic.token, '{"expiresIn":600}', json, 403],
+        ['a bad token', link, 'not-a-token', '{"expiresIn":600}', json, 401],
+      ]
+      for (const [what, path, token, body, extra, status] of cases) {
+        const [f, k] = await both(path, { token, method: 'POST', headers: extra, body })
+        expect(f.status, what).to.equal(status)
+        sameAnswer(f, k, what)
+      }
+    })
   })
 }
 
-describe('e2e: the byte routes before Koa share the read budget and the metric', function () {
+describe('e2e: the routes before Koa share the budgets and the metric', function () {
   this.timeout(60_000)
   let server: TestServer
 
   before(async () => {
-    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_READ: '4/60', IMGTIER_METRICS_TOKEN: 'metrics-token-0123456789' } })
+    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_READ: '4/60', IMGTIER_RATE_LIMIT_LINK: '2/60', IMGTIER_METRICS_TOKEN: 'metrics-token-0123456789' } })
   })
   after(() => server?.close())
 
@@ -131,5 +165,9 @@ describe('e2e: the byte routes before Koa share the read budget and the metric',
     const metrics = await request(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })
     const count = (status: number) => Number(new RegExp(`http_request_duration_seconds_count\\{[^}]*method="GET",route="/images/:id/original",status="${status}"[^}]*\\} (\\d+)`).exec(metrics.body.toString())?.[1])
     expect([count(200), count(429)]).to.deep.equal([4, 2])
+    // Creating links spends the link budget, whichever way the request goes.
+    const create = (via: string) => request(`${server.url}/images/${imageId}/original/expiring-links${via}`, { token: owner.token, json: { expiresIn: 600 } })
+    const created = [await create(''), await create('?via=koa'), await create(''), await create('?via=koa')]
+    expect(created.map((r) => [r.status, r.headers.get('ratelimit-remaining')])).to.deep.equal([[201, '1'], [201, '0'], [429, '0'], [429, '0']])
   })
 })
