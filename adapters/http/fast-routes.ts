@@ -5,6 +5,7 @@ import coBody from 'co-body'
 import * as E from 'fp-ts/Either'
 import type { Logger } from 'pino'
 import type { UseCases } from '../../application/bound-use-cases'
+import type { Delivery } from '../../application/delivery'
 import type { Principal } from '../../application/use-cases/authenticate'
 import { rateLimitHeaders } from '../rate-limit'
 import type { Answer } from './answer'
@@ -94,7 +95,7 @@ const readJson = async (req: IncomingMessage): Promise<E.Either<Problem, unknown
  * /healthz: an owner's thumbnail or original with a bearer token and an expiring link, GET or
  * HEAD, and the creation of an expiring link with a bearer token and a plain JSON body. Koa's
  * context, the edge's wrapping and @koa/router's per-request chain cost more than the answer
- * (measured with bench/ab.ts: a 304 used ~180 µs of CPU through Koa, ~105 here). The answer
+ * (measured with bench/ab.ts: a 304 used ~180 µs of CPU through Koa, ~95 here; BENCHMARKS.md). The answer
  * is the routes' own: the same use cases and answers (answer.ts), problems, budgets, request
  * id, metric and access line (test/e2e/fast-routes.test.ts compares both ways). What this does
  * not take goes the long way: a cookie, a browser's `Origin` (CORS must see it), a body on a
@@ -111,7 +112,7 @@ export const fastRoutes = (o: FastRoutesOptions) => {
     if (at === undefined) headers.push(name, value)
     else headers[at] = value
   }
-  const ownerDelivery = (delivery: Parameters<typeof deliveryAnswer>[0]) => deliveryAnswer(delivery, OWNER_CACHE_CONTROL)
+  const ownerDelivery = (delivery: Delivery): Answer => deliveryAnswer(delivery, OWNER_CACHE_CONTROL)
   const answerLink = createLinkAnswer(api, o.publicUrl)
 
   const owned = (req: IncomingMessage): string | undefined => bearerTokenOf(req.headers.authorization ?? '')
