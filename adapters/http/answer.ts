@@ -9,8 +9,11 @@ import type { Context } from 'koa'
 export interface Answer {
   readonly status: number
   readonly headers: ReadonlyArray<readonly [string, string]>
-  /** Bytes, a stream (destroyed unread on HEAD), explicitly nothing (`Content-Length: 0`), or none (304, HEAD). */
-  readonly body?: Buffer | Readable | null
+  /**
+   * Text, bytes, a stream (destroyed unread on HEAD), explicitly nothing (`Content-Length: 0`),
+   * or none (304, HEAD). Text goes out with the head in one write; bytes take a second buffer.
+   */
+  readonly body?: string | Buffer | Readable | null
 }
 
 /** Sends an answer through Koa. */
@@ -24,6 +27,6 @@ export const sendAnswer = (ctx: Context, answer: Answer): void => {
 
 /** A JSON document as an answer (what the edge would make of an object body, made here once). */
 export const jsonAnswer = (status: number, document: unknown, headers: ReadonlyArray<readonly [string, string]> = []): Answer => {
-  const body = Buffer.from(JSON.stringify(document))
-  return { status, headers: [...headers, ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', String(body.length)]], body }
+  const body = JSON.stringify(document)
+  return { status, headers: [...headers, ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(body))]], body }
 }

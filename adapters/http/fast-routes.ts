@@ -170,7 +170,7 @@ export const fastRoutes = (o: FastRoutesOptions) => {
     }
   }
 
-  const send = (res: ServerResponse, method: string, status: number, headers: string[], body: Answer['body'] | string): void => {
+  const send = (res: ServerResponse, method: string, status: number, headers: string[], body: Answer['body']): void => {
     if (body === null) set(headers, 'Content-Length', '0')
     res.writeHead(status, headers)
     if (body instanceof Readable) {
