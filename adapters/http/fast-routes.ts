@@ -13,7 +13,7 @@ import { bearerTokenOf } from './authn'
 import { JSON_LIMIT_BYTES, parserProblem } from './body'
 import { RequestState, type FinishedRequest } from './edge'
 import { discardUnreadBody } from './linger'
-import { INTERNAL, problemBody, type AppError, type Problem } from './problem'
+import { INTERNAL, problemAnswer, type AppError, type Problem } from './problem'
 import { rateLimited, spend, type RateLimiters } from './rate-limit'
 import { requestIdOf } from './request-log'
 import { logAppError } from './respond'
@@ -170,9 +170,12 @@ export const fastRoutes = (o: FastRoutesOptions) => {
     }
   }
 
-  const send = (res: ServerResponse, method: string, status: number, headers: string[], body: Answer['body']): void => {
+  /** Writes an answer after the headers every response carries (and the budget's); the answer's own replace theirs. */
+  const send = (res: ServerResponse, method: string, headers: string[], answer: Answer): void => {
+    for (const [name, value] of answer.headers) set(headers, name, value)
+    const { body } = answer
     if (body === null) set(headers, 'Content-Length', '0')
-    res.writeHead(status, headers)
+    res.writeHead(answer.status, headers)
     if (body instanceof Readable) {
       if (method === 'HEAD') {
         body.destroy()
@@ -182,14 +185,6 @@ export const fastRoutes = (o: FastRoutesOptions) => {
         pipeline(body, res).catch(() => res.destroy())
       }
     } else res.end(method === 'HEAD' || body === null ? undefined : body)
-  }
-
-  const sendProblem = (res: ServerResponse, method: string, headers: string[], prob: Problem, requestId: string): void => {
-    const text = JSON.stringify(problemBody(prob, requestId))
-    for (const [name, value] of Object.entries(prob.headers ?? {})) set(headers, name, value)
-    set(headers, 'Content-Type', 'application/problem+json')
-    set(headers, 'Content-Length', String(Buffer.byteLength(text)))
-    send(res, method, prob.status, headers, text)
   }
 
   /** Authentication, the route's budget, then its answer: the order the Koa routes check in. */
@@ -219,15 +214,11 @@ export const fastRoutes = (o: FastRoutesOptions) => {
     try {
       const answered = await respond(req, take, { req, method: method === 'HEAD' ? 'HEAD' : 'GET', ifNoneMatch: req.headers['if-none-match'] || undefined, log: state.log }, headers)
       route = answered.route
-      if (E.isLeft(answered.result)) sendProblem(res, method, headers, answered.result.left, requestId)
-      else {
-        for (const [name, value] of answered.result.right.headers) set(headers, name, value)
-        send(res, method, answered.result.right.status, headers, answered.result.right.body)
-      }
+      send(res, method, headers, E.isLeft(answered.result) ? problemAnswer(answered.result.left, requestId) : answered.result.right)
     } catch (err) {
       state.log.error({ err }, 'unhandled error')
       if (res.headersSent) res.destroy()
-      else sendProblem(res, method, ['X-Request-Id', requestId, ...fixed], INTERNAL, requestId)
+      else send(res, method, ['X-Request-Id', requestId, ...fixed], problemAnswer(INTERNAL, requestId))
     } finally {
       o.record({ requestId, method, route, logRoute: route, status: res.statusCode, ms: performance.now() - started })
       // A body refused before it was read (401, 429): read and dropped, so the client sees the answer (linger.ts).

@@ -1,6 +1,7 @@
 import type { Context } from 'koa'
 import type * as Errors from '../../domain/errors'
 import type { ProblemResource } from './resources'
+import { sendAnswer, type Answer } from './answer'
 
 /** Every expected failure a use-case can return. */
 export type AppError =
@@ -100,13 +101,23 @@ export const problemBody = (prob: Problem, requestId?: string): ProblemResource 
   ...(requestId !== undefined ? { requestId } : {}),
 })
 
-/** Writes a problem+json response. The body never holds a stack trace or an internal message. */
-export const sendProblem = (ctx: Context, prob: Problem): void => {
-  ctx.status = prob.status
-  for (const [name, value] of Object.entries(prob.headers ?? {})) ctx.set(name, value)
-  ctx.type = 'application/problem+json'
-  ctx.body = problemBody(prob, typeof ctx.state.requestId === 'string' ? ctx.state.requestId : undefined)
+/**
+ * A problem+json answer: the problem's own headers, its body with the request id. Koa sends
+ * it (sendProblem), and so do the routes answered before Koa (fast-routes.ts). The body never
+ * holds a stack trace or an internal message.
+ */
+export const problemAnswer = (prob: Problem, requestId?: string, extra?: Readonly<Record<string, unknown>>): Answer => {
+  const body = JSON.stringify({ ...problemBody(prob, requestId), ...extra })
+  return {
+    status: prob.status,
+    headers: [...Object.entries(prob.headers ?? {}), ['Content-Type', 'application/problem+json'], ['Content-Length', String(Buffer.byteLength(body))]],
+    body,
+  }
 }
+
+/** Writes a problem+json response through Koa; `extra` adds members to the body (readiness adds its checks). */
+export const sendProblem = (ctx: Context, prob: Problem, extra?: Readonly<Record<string, unknown>>): void =>
+  sendAnswer(ctx, problemAnswer(prob, typeof ctx.state.requestId === 'string' ? ctx.state.requestId : undefined, extra))
 
 /** Marks an error the logger should see: only infrastructure failures and bugs are logged loudly. */
 export const isServerSide = (prob: Problem): boolean => prob.status >= 500

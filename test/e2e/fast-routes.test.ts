@@ -12,10 +12,12 @@ import { startTestServer, type TestServer } from '../support/server'
 /** What may differ between two answers to the same request: when, on which connection, which request. */
 const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'x-request-id'])
 
+/** An answer's headers, less those that differ from request to request. */
+const headersOf = (r: Reply) => Object.fromEntries([...r.headers].filter(([name]) => !PER_REQUEST.has(name)))
+
 const sameAnswer = (fast: Reply, koa: Reply, what: string): void => {
   expect(fast.status, what).to.equal(koa.status)
-  const headers = (r: Reply) => Object.fromEntries([...r.headers].filter(([name]) => !PER_REQUEST.has(name)))
-  expect(headers(fast), what).to.deep.equal(headers(koa))
+  expect(headersOf(fast), what).to.deep.equal(headersOf(koa))
   if (fast.json !== undefined) {
     expect(sansRequestId(fast.json), what).to.deep.equal(sansRequestId(koa.json))
     expect(fast.json.requestId, what).to.equal(fast.headers.get('x-request-id'))
@@ -111,8 +113,7 @@ for (const cors of [false, true]) {
       const link = `/images/${imageId}/thumbnails/200/expiring-links`
       const [fast, koa] = await both(link, { token: enterprise.token, method: 'POST', headers: json, body: '{"expiresIn":600}' })
       expect([fast.status, koa.status]).to.deep.equal([201, 201])
-      const headers = (r: Reply) => Object.fromEntries([...r.headers].filter(([name]) => !PER_REQUEST.has(name)))
-      expect(headers(fast)).to.deep.equal(headers(koa))
+      expect(headersOf(fast)).to.deep.equal(headersOf(koa))
       expect(Object.keys(fast.json)).to.deep.equal(['url', 'expiresAt'])
       expect(fast.json.url).to.match(new RegExp(`^${server.url}/links/`))
       expect((await request(fast.json.url)).status).to.equal(200)

@@ -44,8 +44,7 @@ export const opsRoutes = (opts: { readiness: readonly ReadinessCheck[]; draining
       ctx.body = { status: 'ready', checks }
       return
     }
-    sendProblem(ctx, problem(503, 'not_ready', 'Not ready', `Unavailable: ${down.join(', ')}.`))
-    ctx.body = { ...(typeof ctx.body === 'object' ? ctx.body : {}), checks }
+    sendProblem(ctx, problem(503, 'not_ready', 'Not ready', `Unavailable: ${down.join(', ')}.`), { checks })
   })
 
   router.get('/metrics', async (ctx) => {
