@@ -5,7 +5,8 @@ import { PageQuery } from '../../../domain/page'
 import type { UseCases } from '../../../application/bound-use-cases'
 import type { HttpSettings } from '../api'
 import { principalOf, requireUser } from '../authn'
-import { bodyOf, jsonBody, multipartImage, textField, uploadedImage } from '../body'
+import { bodyOf, jsonBody } from '../body'
+import { unacceptedCoding, UPLOAD_CODINGS } from '../content-encoding'
 import { decodeWith } from '../decode'
 import { problemOf, sendProblem } from '../problem'
 import type { Limit } from '../rate-limit'
@@ -14,6 +15,7 @@ import { imageTextMemo } from '../image-text'
 import { envelopeText, imageJson } from '../serialize'
 import { sendAnswer } from '../answer'
 import { createLinkAnswer } from './create-link'
+import { uploadAnswer } from './upload'
 import { conditional, OWNER_CACHE_CONTROL, sendDelivery } from './deliver'
 import { uuidParam } from './params'
 
@@ -24,19 +26,14 @@ export const imageRoutes = (api: UseCases, settings: HttpSettings, limit: Limit)
   router.use(requireUser(api))
   router.param('id', uuidParam('image'))
 
-  router.post('/', limit('upload'), multipartImage(settings.maxUploadBytes), async (ctx) => {
-    const { user, tier } = principalOf(ctx)
-    const upload = uploadedImage(ctx)
-    const name = textField(ctx, 'name')
-    const prob = upload.problem ?? name.problem
-    if (prob) return sendProblem(ctx, prob)
-    if (!upload.file) return sendProblem(ctx, problemOf({ _tag: 'FileRequired' }))
-    const cmd = { ownerId: user.id, bytes: upload.file.bytes, sha256: upload.file.sha256, fileName: upload.file.fileName, name: name.value, thumbnailHeights: tier.thumbnailHeights }
-    await respond(ctx, api.uploadImage(cmd), (image) => {
-      ctx.status = 201
-      ctx.set('Location', `${base}/images/${image.id}`)
-      ctx.body = imageJson(base, image, tier)
-    })
+  const answerUpload = uploadAnswer(api, base, settings.maxUploadBytes)
+  router.post('/', limit('upload'), async (ctx) => {
+    // Uploads are compressed images already: checked before the body is read.
+    const unaccepted = unacceptedCoding(ctx, UPLOAD_CODINGS)
+    if (unaccepted) return sendProblem(ctx, unaccepted)
+    const answer = await answerUpload(principalOf(ctx), ctx.req, ctx.state.log)
+    if (E.isLeft(answer)) return sendProblem(ctx, answer.left)
+    sendAnswer(ctx, answer.right)
   })
 
   router.get('/', limit('read'), async (ctx) => {

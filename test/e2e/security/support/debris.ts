@@ -42,7 +42,7 @@ export interface Part {
   readonly data: Buffer | string
 }
 
-// formidable treats a part without a Content-Type as a text field, file name or not; browsers always send one.
+// A part is a file when it has a Content-Type or a file name (adapters/http/multipart.ts); browsers send both.
 const typeOf = (p: Part): string | undefined => p.type ?? (p.fileName !== undefined ? 'application/octet-stream' : undefined)
 
 export const multipartBody = (parts: readonly Part[], boundary = 'imgtier-test-boundary'): Buffer =>
