@@ -86,7 +86,7 @@ export const createHttpApp = (deps: HttpDeps): HttpApp => {
   const everyResponse = corsOn ? [...headers, ['Vary', 'Origin'] as const] : headers
   const record = recordRequest(recording)
   const live = livenessFastPath({ headers: everyResponse, record })
-  const fast = fastRoutes({ api, publicUrl: settings.publicUrl, headers: everyResponse, record, logger: deps.logger, limiters: deps.rateLimiters, trustProxy: settings.trustProxy })
+  const fast = fastRoutes({ api, publicUrl: settings.publicUrl, headers: everyResponse, record, logger: deps.logger, limiters: deps.rateLimiters, trustProxy: settings.trustProxy, maxUploadBytes: settings.maxUploadBytes })
   const koaListener = koa.callback()
   const listener: RequestListener = (req, res) => {
     if (!live(req, res) && !fast(req, res)) void koaListener(req, res)

@@ -18,6 +18,7 @@ import { rateLimited, spend, type RateLimiters } from './rate-limit'
 import { requestIdOf } from './request-log'
 import { logAppError } from './respond'
 import { createLinkAnswer } from './routes/create-link'
+import { uploadAnswer } from './routes/upload'
 import { deliveryAnswer, linkAnswer, OWNER_CACHE_CONTROL } from './routes/deliver'
 import type { HeaderList } from './security-headers'
 
@@ -32,6 +33,7 @@ export interface FastRoutesOptions {
   readonly limiters?: RateLimiters
   /** Behind a proxy the client's address is Koa's to read from X-Forwarded-For. */
   readonly trustProxy: boolean
+  readonly maxUploadBytes: number
 }
 
 const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
@@ -43,6 +45,8 @@ const LINK = new RegExp(`^/links/${SEGMENT}$`)
 const THUMBNAIL_LINK = new RegExp(`^/images/${UUID}/thumbnails/${SEGMENT}/expiring-links$`)
 const ORIGINAL_LINK = new RegExp(`^/images/${UUID}/original/expiring-links$`)
 const JSON_TYPE = /^application\/json[ \t]*(;|$)/i
+/** The upload's pattern as @koa/router names it (the metric's label). */
+const UPLOAD_ROUTE = '/images'
 
 /** What the request is, as the route sees it. */
 interface Ask { readonly req: IncomingMessage; readonly method: 'GET' | 'HEAD'; readonly ifNoneMatch?: string; readonly log: Logger }
@@ -50,7 +54,7 @@ interface Ask { readonly req: IncomingMessage; readonly method: 'GET' | 'HEAD'; 
 /** A request taken here: its route (the pattern the metric names it by), the budget it spends, and how it is answered. */
 interface Taken {
   readonly route: string
-  readonly budget: 'read' | 'link'
+  readonly budget: 'read' | 'link' | 'upload'
   /** An owner route's bearer token: its answer is given the principal it authenticates. */
   readonly token?: string
   readonly answer: (ask: Ask, owner?: Principal) => Promise<E.Either<Problem, Answer>>
@@ -93,7 +97,8 @@ const readJson = async (req: IncomingMessage): Promise<E.Either<Problem, unknown
 /**
  * The hottest routes, answered where the request arrives, before Koa, as liveness.ts answers
  * /healthz: an owner's thumbnail or original with a bearer token and an expiring link, GET or
- * HEAD, and the creation of an expiring link with a bearer token and a plain JSON body. Koa's
+ * HEAD, the creation of an expiring link with a bearer token and a plain JSON body, and an
+ * upload with a bearer token and no Content-Encoding (its form is read as routes/upload.ts reads it). Koa's
  * context, the edge's wrapping and @koa/router's per-request chain cost more than the answer
  * (measured with bench/ab.ts: a 304 used ~180 µs of CPU through Koa, ~95 here; BENCHMARKS.md). The answer
  * is the routes' own: the same use cases and answers (answer.ts), problems, budgets, request
@@ -114,6 +119,7 @@ export const fastRoutes = (o: FastRoutesOptions) => {
   }
   const ownerDelivery = (delivery: Delivery): Answer => deliveryAnswer(delivery, OWNER_CACHE_CONTROL)
   const answerLink = createLinkAnswer(api, o.publicUrl)
+  const answerUpload = uploadAnswer(api, o.publicUrl, o.maxUploadBytes)
 
   const owned = (req: IncomingMessage): string | undefined => bearerTokenOf(req.headers.authorization ?? '')
 
@@ -152,8 +158,19 @@ export const fastRoutes = (o: FastRoutesOptions) => {
     }
   }
 
+  /** An upload with a bearer token; a Content-Encoding is Koa's to refuse (415). */
+  const takenUpload = (req: IncomingMessage): Taken | undefined => {
+    const token = owned(req)
+    if (token === undefined || req.headers['content-encoding'] !== undefined) return undefined
+    return {
+      route: UPLOAD_ROUTE, budget: 'upload', token,
+      answer: async ({ req: request, log }, owner) => answerUpload(ownerOf(owner), request, log),
+    }
+  }
+
   const takenPost = (req: IncomingMessage): Taken | undefined => {
     const url = req.url ?? ''
+    if (url === '/images') return takenUpload(req)
     const thumbnail = THUMBNAIL_LINK.exec(url)
     const original = thumbnail === null ? ORIGINAL_LINK.exec(url) : null
     if (thumbnail === null && original === null) return undefined

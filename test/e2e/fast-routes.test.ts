@@ -2,12 +2,15 @@ import { expect } from 'chai'
 import { Client, request, sansRequestId, type Reply } from '../support/http'
 import { makeJpeg } from '../support/images'
 import { startTestServer, type TestServer } from '../support/server'
+import { multipartBody, type Part } from './security/support/debris'
 
 /**
  * The hottest routes are answered before Koa when they can be (adapters/http/fast-routes.ts).
  * The same request with a query string goes the long way, through Koa (these routes read
  * no query): both ways must give the same answer, header for header.
  */
+
+const MAX_UPLOAD = 256 * 1024
 
 /** What may differ between two answers to the same request: when, on which connection, which request. */
 const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'x-request-id'])
@@ -37,14 +40,14 @@ for (const cors of [false, true]) {
     let originalLinkPath: string
 
     /** The request as given (the fast path takes it), then with a query string (Koa answers it). */
-    const both = async (path: string, o: { token?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<[Reply, Reply]> => {
+    const both = async (path: string, o: { token?: string; method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<[Reply, Reply]> => {
       const fast = await request(`${server.url}${path}`, o)
       const koa = await request(`${server.url}${path}?via=koa`, o)
       return [fast, koa]
     }
 
     before(async () => {
-      server = await startTestServer({ env: cors ? { IMGTIER_CORS_ORIGINS: 'https://app.example.com' } : {} })
+      server = await startTestServer({ env: { IMGTIER_MAX_UPLOAD_BYTES: String(MAX_UPLOAD), ...(cors ? { IMGTIER_CORS_ORIGINS: 'https://app.example.com' } : {}) } })
       client = new Client(server.url)
       const adminToken = await client.login(server.admin.username, server.admin.password)
       enterprise = await client.newUser(adminToken, 'Enterprise')
@@ -138,6 +141,48 @@ for (const cors of [false, true]) {
         sameAnswer(f, k, what)
       }
     })
+
+    it('uploading: created alike, and every refusal in the same order and words', async () => {
+      const jpeg = await makeJpeg({ width: 32, height: 24 })
+      const multipart = { 'content-type': 'multipart/form-data; boundary=imgtier-test-boundary' }
+      const upload = (parts: readonly Part[], token = enterprise.token, headers: Record<string, string> = multipart) =>
+        both('/images', { token, method: 'POST', headers, body: multipartBody(parts) })
+      const [fast, koa] = await upload([{ name: 'image', fileName: 'cat.jpg', data: jpeg }, { name: 'name', data: 'Cat' }])
+      expect([fast.status, koa.status]).to.deep.equal([201, 201])
+      // Two images: their ids (and so Location and links) and times differ, nothing else.
+      const own = (r: Reply) => ({ ...r.json, id: undefined, createdAt: undefined, links: undefined })
+      expect(own(fast)).to.deep.equal(own(koa))
+      expect(own(fast)).to.include({ name: 'Cat', format: 'jpeg', width: 32, height: 24, bytes: jpeg.length })
+      for (const r of [fast, koa]) expect(r.headers.get('location')).to.equal(`${server.url}/images/${r.json.id}`)
+      const sansLocation = (r: Reply) => ({ ...headersOf(r), location: undefined })
+      expect(sansLocation(fast)).to.deep.equal(sansLocation(koa))
+      // The bytes stored are the bytes sent, either way.
+      for (const r of [fast, koa]) expect((await client.get(`/images/${r.json.id}/original`, enterprise.token)).body.equals(jpeg)).to.equal(true)
+
+      const image = { name: 'image', fileName: 'a.jpg', data: jpeg }
+      const cases: [string, () => Promise<[Reply, Reply]>, number][] = [
+        ['no file', () => upload([{ name: 'name', data: 'lonely' }]), 400],
+        ['the file in another field', () => upload([{ name: 'file', fileName: 'a.jpg', data: jpeg }]), 400],
+        ['two files in one field', () => upload([image, { ...image, fileName: 'b.jpg' }]), 400],
+        ['a second file beside image', () => upload([image, { name: 'extra', fileName: 'b.jpg', data: jpeg }]), 400],
+        ['the name twice', () => upload([image, { name: 'name', data: 'one' }, { name: 'name', data: 'two' }]), 400],
+        ['an oversized text field', () => upload([image, { name: 'name', data: 'x'.repeat(20 * 1024) }]), 413],
+        ['a flood of text fields', () => upload([image, ...Array.from({ length: 9 }, (_, i) => ({ name: `f${i}`, data: 'x' }))]), 413],
+        ['a file over the limit', () => upload([{ ...image, data: Buffer.concat([jpeg, Buffer.alloc(MAX_UPLOAD)]) }]), 413],
+        ['an empty file', () => upload([{ ...image, data: Buffer.alloc(0) }]), 400],
+        ['not an image', () => upload([{ ...image, data: Buffer.from('GIF89a not really') }]), 415],
+        ['a truncated JPEG', () => upload([{ ...image, data: jpeg.subarray(0, jpeg.length >> 1) }]), 422],
+        ['no boundary', () => upload([image], enterprise.token, { 'content-type': 'multipart/form-data' }), 400],
+        ['not multipart', () => upload([image], enterprise.token, { 'content-type': 'application/json' }), 400],
+        ['compressed', () => upload([image], enterprise.token, { ...multipart, 'content-encoding': 'gzip' }), 415],
+        ['a bad token', () => upload([image], 'not-a-token'), 401],
+      ]
+      for (const [what, sent, status] of cases) {
+        const [f, k] = await sent()
+        expect(f.status, what).to.equal(status)
+        sameAnswer(f, k, what)
+      }
+    })
   })
 }
 
@@ -146,7 +191,7 @@ describe('e2e: the routes before Koa share the budgets and the metric', function
   let server: TestServer
 
   before(async () => {
-    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_READ: '4/60', IMGTIER_RATE_LIMIT_LINK: '2/60', IMGTIER_METRICS_TOKEN: 'metrics-token-0123456789' } })
+    server = await startTestServer({ env: { IMGTIER_RATE_LIMITS: 'on', IMGTIER_RATE_LIMIT_READ: '4/60', IMGTIER_RATE_LIMIT_LINK: '2/60', IMGTIER_RATE_LIMIT_UPLOAD: '3/60', IMGTIER_METRICS_TOKEN: 'metrics-token-0123456789' } })
   })
   after(() => server?.close())
 
@@ -170,5 +215,15 @@ describe('e2e: the routes before Koa share the budgets and the metric', function
     const create = (via: string) => request(`${server.url}/images/${imageId}/original/expiring-links${via}`, { token: owner.token, json: { expiresIn: 600 } })
     const created = [await create(''), await create('?via=koa'), await create(''), await create('?via=koa')]
     expect(created.map((r) => [r.status, r.headers.get('ratelimit-remaining')])).to.deep.equal([[201, '1'], [201, '0'], [429, '0'], [429, '0']])
+    // So do uploads (the first was the image above), and both ways count under one route.
+    const jpeg = await makeJpeg({ width: 16, height: 16 })
+    const upload = (via: string) => request(`${server.url}/images${via}`, {
+      token: owner.token, method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=imgtier-test-boundary' }, body: multipartBody([{ name: 'image', fileName: 'a.jpg', data: jpeg }]),
+    })
+    const uploaded = [await upload(''), await upload('?via=koa'), await upload(''), await upload('?via=koa')]
+    expect(uploaded.map((r) => [r.status, r.headers.get('ratelimit-remaining')])).to.deep.equal([[201, '1'], [201, '0'], [429, '0'], [429, '0']])
+    const after = (await request(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).body.toString()
+    const uploads = (status: number) => Number(new RegExp(`http_request_duration_seconds_count\\{[^}]*method="POST",route="/images",status="${status}"[^}]*\\} (\\d+)`).exec(after)?.[1])
+    expect([uploads(201), uploads(429)]).to.deep.equal([3, 2])
   })
 })

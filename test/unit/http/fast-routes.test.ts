@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import * as TE from 'fp-ts/TaskEither'
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
@@ -40,6 +41,10 @@ describe('http: the routes answered before Koa', () => {
     },
     getOriginal: () => TE.left({ _tag: 'TierForbidsOriginal' }),
     openExpiringLink: (cmd) => TE.right({ delivery: { _tag: 'Redirect', etag: '"l"', url: `https://store.example/${cmd.token}` }, remainingSeconds: 100 }),
+    uploadImage: (cmd) => {
+      asked.push(`upload ${cmd.ownerId} ${cmd.bytes.toString()} ${cmd.sha256 ?? '-'} ${cmd.fileName ?? '-'} ${cmd.name ?? '-'}`)
+      return TE.right({ id: ID, ownerId: cmd.ownerId, name: cmd.name ?? 'x', format: 'png', width: 1, height: 1, bytes: cmd.bytes.length, sha256: cmd.sha256 ?? '', createdAt: new Date('2030-01-01T00:00:00Z') })
+    },
     createExpiringLink: (cmd) => {
       asked.push(`link ${cmd.ownerId} ${cmd.imageId} ${JSON.stringify(cmd.variant)} ${String(cmd.expiresIn)}`)
       return TE.right({ token: 'tok', expiresAt: new Date('2030-01-01T00:00:00Z') })
@@ -50,7 +55,7 @@ describe('http: the routes answered before Koa', () => {
   before(async () => {
     server = await serve(fastRoutes({
       api: api as UseCases, publicUrl: 'https://imgtier.example', headers: [['X-Content-Type-Options', 'nosniff'], ['Referrer-Policy', 'same-origin']], record: (r) => recorded.push(r),
-      logger: pino({ level: 'silent' }), trustProxy: false,
+      logger: pino({ level: 'silent' }), trustProxy: false, maxUploadBytes: 1024 * 1024,
     }))
   })
   after(() => server.close())
@@ -119,6 +124,18 @@ describe('http: the routes answered before Koa', () => {
     expect(asked.at(-1)).to.equal(`link ${user.id} ${ID} "original" 300`)
   })
 
+  it('takes an upload with a bearer token: the form read whole, the file hashed, 201 with Location', async () => {
+    asked.length = 0
+    const body = '--b\r\nContent-Disposition: form-data; name="image"; filename="cat.png"\r\nContent-Type: image/png\r\n\r\nPNGBYTES\r\n' +
+      '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nCat\r\n--b--\r\n'
+    const created = await fetch(`${server.url}/images`, { method: 'POST', headers: { authorization: 'Bearer good', 'content-type': 'multipart/form-data; boundary=b' }, body })
+    expect(created.status).to.equal(201)
+    expect(created.headers.get('location')).to.equal(`https://imgtier.example/images/${ID}`)
+    expect(await created.json()).to.include({ id: ID, name: 'Cat', bytes: 8 })
+    expect(asked).to.deep.equal([`upload ${user.id} PNGBYTES ${createHash('sha256').update('PNGBYTES').digest('hex')} cat.png Cat`])
+    expect(recorded.at(-1)).to.include({ method: 'POST', route: '/images', status: 201 })
+  })
+
   it('leaves to Koa what it does not take', async () => {
     const before = recorded.length
     const auth = { authorization: 'Bearer good' }
@@ -141,6 +158,11 @@ describe('http: the routes answered before Koa', () => {
         { 'content-type': 'application/json', cookie: 'imgtier_access=good', authorization: '' },
       ] as Record<string, string>[]).map((headers) => fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, ...headers }, body: '{"expiresIn":600}' })),
       fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '' }), // no body at all
+      ...[
+        ['/images', { 'content-encoding': 'gzip' }], // Koa refuses it (415)
+        ['/images', { cookie: 'imgtier_access=good', authorization: '' }], // a cookie
+        ['/images?x=1', {}], ['/images/', {}], ['/Images', {}],
+      ].map(([path, headers]) => fetch(`${server.url}${String(path)}`, { method: 'POST', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b', ...(headers as Record<string, string>) }, body: '--b--' })),
       fetch(`${thumb}/expiring-links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: `{"expiresIn":600,"pad":"${'x'.repeat(70_000)}"}` }), // over the limit
     ]
     expect((await Promise.all(left)).map((r) => r.status)).to.deep.equal(left.map(() => 418))
@@ -149,7 +171,7 @@ describe('http: the routes answered before Koa', () => {
 
   it('leaves links to Koa behind a trusted proxy when rate limits need the client\'s address', async () => {
     const limited = await serve(fastRoutes({
-      api: api as UseCases, publicUrl: 'https://imgtier.example', headers: [], record: () => undefined, logger: pino({ level: 'silent' }), trustProxy: true,
+      api: api as UseCases, publicUrl: 'https://imgtier.example', headers: [], record: () => undefined, logger: pino({ level: 'silent' }), trustProxy: true, maxUploadBytes: 1024 * 1024,
       limiters: { read: { consume: async () => ({ allowed: true, limit: 9, remaining: 8, resetSeconds: 60 }) } } as never,
     }))
     try {
