@@ -170,6 +170,7 @@ const renderRows = async (o: Options, databaseUrl: string | undefined): Promise<
     imgtier: { name: 'imgtier', value: Number(r.value) },
     baselines: [{ name: String(r.baseline.name), value: Number(r.baseline.value) }],
     ratios: [{ against: String(r.baseline.name), ratio: Number(r.ratio), target: String(r.target), met: Boolean(r.met) }],
+    ...(typeof r.note === 'string' ? { note: r.note } : {}),
   }))
 }
 
