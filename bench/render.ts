@@ -23,6 +23,7 @@ import * as O from 'fp-ts/Option'
 import pino from 'pino'
 import sharp from 'sharp'
 import { loadConfig } from '../bootstrap/config'
+import { tuneHeapForServing } from '../bootstrap/heap'
 import { createImgtier, type Imgtier } from '../bootstrap/imgtier'
 import { makeGrainyJpeg } from '../test/support/images'
 import { bareRender, bareValidate, median } from './harness/yardsticks'
@@ -217,6 +218,8 @@ const peakRss = async (task: () => Promise<unknown>): Promise<number> => {
 }
 
 export async function renderRows(opts: RenderBenchOptions = {}): Promise<BenchRow[]> {
+  // The server runs in this process: tuned as main.ts tunes the server's.
+  tuneHeapForServing()
   const log = opts.log ?? (() => undefined)
   const firstRenders = opts.firstRenders ?? 12
   // Enough of each that one slow slice of a shared machine does not decide the row.
@@ -327,6 +330,7 @@ const rssOfBigRenders = (big: Buffer, databaseUrl: string | undefined): { before
 }
 
 const rssChild = async (input: string): Promise<void> => {
+  tuneHeapForServing()
   const big = readFileSync(input)
   const dataDir = mkdtempSync(path.join(tmpdir(), 'imgtier-bench-rss-data-'))
   const s = await start(process.env.DATABASE_URL, dataDir)

@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs'
 import * as path from 'node:path'
 import { CONSOLE_DIR } from '../adapters/http/routes/console'
 import { loadConfig } from './config'
+import { tuneHeapForServing } from './heap'
 import { createImgtier } from './imgtier'
 
 /** `npm start`: decode the environment, build imgtier, listen, stop cleanly on a signal. */
 const main = async (): Promise<void> => {
+  tuneHeapForServing()
   const config = loadConfig(process.env)
   if (E.isLeft(config)) {
     console.error('imgtier: configuration problems:')
