@@ -1,8 +1,10 @@
 import { expect } from 'chai'
+import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/Either'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readForm, splitForm, type Form, type FormLimits } from '../../../adapters/http/multipart'
+import { sha256InSlices } from '../../../adapters/http/routes/upload'
 
 const LIMITS: FormLimits = { maxFileBytes: 64, maxFiles: 1, maxFields: 3, maxFieldBytes: 32 }
 const CRLF = '\r\n'
@@ -119,5 +121,22 @@ describe('http: readForm', () => {
   it('refuses a multipart type without a boundary before reading, and a body past the file and form limits as too large', async () => {
     expect(await sent({ 'content-type': 'multipart/form-data' }, 'x')).to.equal('Malformed')
     expect(await sent(multipart, Buffer.alloc(LIMITS.maxFileBytes + 64 * 1024 + 1))).to.equal('FileTooLarge')
+  })
+})
+
+describe('http: an upload\'s hash', () => {
+  it('is the sha256 of the whole file, hashed a mebibyte at a time with the event loop let in between', async () => {
+    const bytes = Buffer.alloc(2.5 * 1024 * 1024)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff
+    const order: string[] = []
+    const hashing = sha256InSlices(bytes).then((hex) => {
+      order.push('hashed')
+      return hex
+    })
+    setImmediate(() => order.push('other work'))
+    expect(await hashing).to.equal(createHash('sha256').update(bytes).digest('hex'))
+    expect(order).to.deep.equal(['other work', 'hashed'])
+    expect(await sha256InSlices(Buffer.alloc(0))).to.equal(createHash('sha256').digest('hex'))
+    expect(await sha256InSlices(Buffer.from('abc'))).to.equal(createHash('sha256').update('abc').digest('hex'))
   })
 })
