@@ -7,13 +7,18 @@ export const JSON_LIMIT_BYTES = 64 * 1024
 
 const parseJson = koaBody({ json: true, jsonStrict: true, jsonLimit: JSON_LIMIT_BYTES, multipart: false, urlencoded: false, text: false })
 
-/** The status of a body-parser failure as a problem (raw-body's and co-body's errors carry one). */
+/** The HTTP status a body parser's error carries (raw-body's and co-body's do), if any. */
+export const statusOf = (err: unknown): number | undefined =>
+  err instanceof Error && 'status' in err && typeof err.status === 'number' ? err.status : undefined
+
+export const MALFORMED_BODY: Problem = invalidRequest([{ path: '(body)', message: 'malformed body' }], 'The request body could not be parsed.')
+
+/** The status of a body-parser failure as a problem. */
 export const parserProblem = (err: unknown): Problem | undefined => {
-  if (!(err instanceof Error)) return undefined
-  const status = 'status' in err && typeof err.status === 'number' ? err.status : undefined
+  const status = statusOf(err)
   if (status === 413) return problem(413, 'payload_too_large', 'Payload too large', 'The request body is too large.')
   if (status === 415) return problem(415, 'unsupported_media_type', 'Unsupported media type', 'Send application/json.')
-  if (status !== undefined && status >= 400 && status < 500) return invalidRequest([{ path: '(body)', message: 'malformed body' }], 'The request body could not be parsed.')
+  if (status !== undefined && status >= 400 && status < 500) return MALFORMED_BODY
   return undefined
 }
 

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import coBody from 'co-body'
 import * as E from 'fp-ts/Either'
 import type { Logger } from 'pino'
+import typeis from 'type-is'
 import type { UseCases } from '../../application/bound-use-cases'
 import type { Delivery } from '../../application/delivery'
 import type { Principal } from '../../application/use-cases/authenticate'
@@ -69,9 +70,6 @@ const ownerOf = (owner?: Principal): Principal => {
 /** A use case's answer, or the problem its failure is (logged as through Koa). */
 const answerOf = <A>(log: Logger, result: E.Either<AppError, A>, answer: (a: A) => Answer): E.Either<Problem, Answer> =>
   E.isLeft(result) ? E.left(logAppError(log, result.left)) : E.right(answer(result.right))
-
-const hasBody = (req: IncomingMessage): boolean =>
-  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')
 
 /**
  * A JSON body the way the Koa route would get it (koa-body runs co-body with these
@@ -246,7 +244,7 @@ export const fastRoutes = (o: FastRoutesOptions) => {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.headers.origin !== undefined) return false
     const method = req.method
-    const take = method === 'POST' ? takenPost(req) : (method === 'GET' || method === 'HEAD') && !hasBody(req) ? takenGet(req) : undefined
+    const take = method === 'POST' ? takenPost(req) : (method === 'GET' || method === 'HEAD') && !typeis.hasBody(req) ? takenGet(req) : undefined
     if (take === undefined) return false
     void serve(req, res, take, performance.now())
     return true

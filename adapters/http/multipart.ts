@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http'
 import contentType from 'content-type'
 import * as E from 'fp-ts/Either'
 import getRawBody from 'raw-body'
+import typeis from 'type-is'
+import { statusOf } from './body'
 
 /**
  * multipart/form-data, read whole and then split. An upload is held in memory anyway
@@ -50,21 +52,16 @@ const FORM_OVERHEAD_BYTES = 64 * 1024
 const EMPTY: Form = { fields: new Map(), files: [] }
 const malformed: FormRefusal = { _tag: 'Malformed' }
 
-/** type-is's "has a body": a length or a transfer coding was given. */
-const hasBody = (req: IncomingMessage): boolean =>
-  req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number.parseInt(req.headers['content-length'] ?? '', 10))
-
-/** The boundary of a multipart body; undefined for a body that is not multipart (it is not read). */
+/** The boundary of a multipart body; undefined for a body that is not multipart (type-is decides, as for koa-body: it is not read). */
 const boundaryOf = (req: IncomingMessage): E.Either<FormRefusal, string> | undefined => {
-  let parsed: contentType.ParsedMediaType
+  if (!typeis(req, ['multipart'])) return undefined
   try {
-    parsed = contentType.parse(req.headers['content-type'] ?? '')
+    const boundary = contentType.parse(req).parameters.boundary
+    return boundary ? E.right(boundary) : E.left(malformed)
   } catch {
-    return undefined
+    // type-is reads the header with its own content-type, which may take what this one refuses.
+    return E.left(malformed)
   }
-  if (!parsed.type.startsWith('multipart/') || !hasBody(req)) return undefined
-  const boundary = parsed.parameters.boundary
-  return boundary ? E.right(boundary) : E.left(malformed)
 }
 
 // formidable's rules for a part's name and file name, kept so both read as they did.
@@ -172,7 +169,7 @@ export const readForm = async (req: IncomingMessage, limits: FormLimits): Promis
   try {
     body = await getRawBody(req, { length: req.headers['content-length'], limit: limits.maxFileBytes + FORM_OVERHEAD_BYTES })
   } catch (err) {
-    const status = err instanceof Error && 'status' in err && typeof err.status === 'number' ? err.status : undefined
+    const status = statusOf(err)
     // Beyond the file's limit and all a form may hold beside it: the file cannot fit.
     if (status === 413) return E.left({ _tag: 'FileTooLarge' })
     // Aborted, or a length that lies: the client's. Anything else is ours, and thrown.

@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { UseCases } from '../../../application/bound-use-cases'
 import type { Principal } from '../../../application/use-cases/authenticate'
 import { jsonAnswer, type Answer } from '../answer'
-import { parserProblem } from '../body'
+import { MALFORMED_BODY, parserProblem } from '../body'
 import { readForm, type Form, type FormLimits, type FormRefusal } from '../multipart'
 import { invalidRequest, problem, problemOf, type Problem } from '../problem'
 import { logAppError } from '../respond'
@@ -21,7 +21,7 @@ export const formProblem = (refusal: FormRefusal, maxUploadBytes: number): Probl
     case 'TooManyFiles': return invalidRequest([{ path: 'image', message: 'send exactly one file' }], 'Only one file may be uploaded at a time.')
     case 'FieldsTooLarge': return problem(413, 'payload_too_large', 'Payload too large', 'Too many or too large form fields.')
     case 'Malformed': return invalidRequest([{ path: '(body)', message: 'malformed multipart body' }], 'The multipart body could not be read.')
-    case 'Unreadable': return parserProblem(refusal.cause) ?? invalidRequest([{ path: '(body)', message: 'malformed body' }], 'The request body could not be parsed.')
+    case 'Unreadable': return parserProblem(refusal.cause) ?? MALFORMED_BODY
   }
 }
 
